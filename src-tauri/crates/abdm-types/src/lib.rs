@@ -1,0 +1,10 @@
+//! ABDM vocabulary shared by the client, the sandbox, the store and the flows.
+//!
+//! Nothing here does IO. Values are parsed once at the edge into the types below
+//! and trusted afterwards.
+
+mod cm_suffix;
+mod sensitive;
+
+pub use cm_suffix::{CmSuffix, CmSuffixError};
+pub use sensitive::Sensitive;

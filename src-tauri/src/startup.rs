@@ -1,0 +1,124 @@
+//! From process start to a managed `Phr`: folders, config, logging, and in demo
+//! mode the embedded ABDM sandbox. Any failure stops the app before a window is
+//! usable, with a message that names what to fix.
+
+use std::{collections::HashMap, io, net::Ipv4Addr, path::PathBuf};
+
+use abdm_client::{AbdmConfig, BaseUrl};
+use abdm_sandbox::SandboxHandle;
+use abdm_types::CmSuffix;
+use phr_core::{
+    AppConfig, ConfigError, Phr, Target,
+    config::CONFIG_FILE_NAME,
+    telemetry::{self, Telemetry, TelemetryError},
+};
+use tauri::{Runtime, path::PathResolver};
+
+/// The app's folders. Production uses Tauri's per-user folders; tests use temp ones.
+#[derive(Debug, Clone)]
+pub struct AppDirs {
+    /// Holds `config.toml`.
+    pub config: PathBuf,
+    /// Holds the rotated log files.
+    pub logs: PathBuf,
+}
+
+/// What start-up reads from outside: `ABHA_*` environment variables and, unless
+/// given, the per-user folders.
+#[derive(Debug, Default)]
+pub struct Startup {
+    env: HashMap<String, String>,
+    dirs: Option<AppDirs>,
+}
+
+/// What the running app holds on to. Managed by Tauri, read by the commands.
+pub(crate) struct Started {
+    pub phr: Phr,
+    // Kept for their Drop: the log writer flushes, the sandbox serves until exit.
+    _telemetry: Option<Telemetry>,
+    _sandbox: Option<SandboxHandle>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot build the application")]
+    Build(#[source] tauri::Error),
+    #[error("cannot find the app's folders")]
+    Dirs(#[source] tauri::Error),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot start logging")]
+    Telemetry(#[source] TelemetryError),
+    #[error("cannot start the embedded ABDM sandbox for demo mode")]
+    Sandbox(#[source] io::Error),
+}
+
+impl Startup {
+    pub fn from_process() -> Self {
+        Self { env: std::env::vars().filter(|(key, _)| key.starts_with("ABHA_")).collect(), dirs: None }
+    }
+
+    /// Start-up in the given folders with the given `ABHA_*` variables, ignoring
+    /// the process environment.
+    pub fn isolated(dirs: AppDirs, env: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self { env: env.into_iter().collect(), dirs: Some(dirs) }
+    }
+
+    pub(crate) fn start<R: Runtime>(self, paths: &PathResolver<R>) -> Result<Started, StartError> {
+        let dirs = match self.dirs {
+            Some(dirs) => dirs,
+            None => AppDirs {
+                config: paths.app_config_dir().map_err(StartError::Dirs)?,
+                logs: paths.app_log_dir().map_err(StartError::Dirs)?,
+            },
+        };
+        let config = AppConfig::load(&dirs.config.join(CONFIG_FILE_NAME), |key| self.env.get(key).cloned())?;
+        let telemetry = match telemetry::init(&dirs.logs, &config.log_filter) {
+            Ok(telemetry) => Some(telemetry),
+            // Another app instance in this process (tests) already logs.
+            Err(TelemetryError::AlreadyInstalled(_)) => None,
+            Err(err) => return Err(StartError::Telemetry(err)),
+        };
+        let mode = config.mode();
+        let (abdm, sandbox) = match config.target {
+            Target::Demo => {
+                let (abdm, sandbox) = start_demo_sandbox().map_err(StartError::Sandbox)?;
+                (abdm, Some(sandbox))
+            }
+            Target::AbdmSandbox(abdm) | Target::AbdmProduction(abdm) => (abdm, None),
+        };
+        tracing::info!(%mode, abdm_host = abdm.phr_base_url.host(), logs = %dirs.logs.display(), "started");
+        Ok(Started { phr: Phr::new(mode, abdm), _telemetry: telemetry, _sandbox: sandbox })
+    }
+}
+
+fn start_demo_sandbox() -> io::Result<(AbdmConfig, SandboxHandle)> {
+    let sandbox = tauri::async_runtime::block_on(async {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        abdm_sandbox::spawn(listener).await
+    })?;
+    let base_url = |url: String| BaseUrl::parse(&url).map_err(io::Error::other);
+    let abdm = AbdmConfig {
+        phr_base_url: base_url(sandbox.phr_base_url())?,
+        gateway_base_url: base_url(sandbox.gateway_base_url())?,
+        client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
+        requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
+        cm_suffix: CmSuffix::sandbox(),
+    };
+    Ok((abdm, sandbox))
+}
+
+/// A start-up failure as one line: the outermost message and its causes.
+pub(crate) fn describe(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        source = cause.source();
+    }
+    line
+}

@@ -1,0 +1,1 @@
+//! End-to-end journeys through `phr-core` arrive with the flows issue; the WebDriver specs live in `webdriver/`.
