@@ -1,5 +1,8 @@
 //! The shell on Tauri's mock runtime: real start-up, real commands over IPC.
 
+// Helpers outside #[test] fns are test code too.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 
 use abha_desktop::{AppDirs, Startup};
@@ -11,14 +14,20 @@ use tauri::{
 };
 
 fn dirs(root: &Path) -> AppDirs {
-    AppDirs { config: root.join("config"), logs: root.join("logs") }
+    AppDirs {
+        config: root.join("config"),
+        logs: root.join("logs"),
+    }
 }
 
 fn build(startup: Startup) -> Result<tauri::App<MockRuntime>, abha_desktop::StartError> {
     abha_desktop::run_app(mock_builder(), startup)
 }
 
-fn invoke(app: &tauri::App<MockRuntime>, cmd: &str) -> Result<serde_json::Value, serde_json::Value> {
+fn invoke(
+    app: &tauri::App<MockRuntime>,
+    cmd: &str,
+) -> Result<serde_json::Value, serde_json::Value> {
     invoke_from(app, "main", cmd)
 }
 
@@ -27,7 +36,9 @@ fn invoke_from(
     window: &str,
     cmd: &str,
 ) -> Result<serde_json::Value, serde_json::Value> {
-    let webview = WebviewWindowBuilder::new(app, window, Default::default()).build().expect("window");
+    let webview = WebviewWindowBuilder::new(app, window, Default::default())
+        .build()
+        .expect("window");
     get_ipc_response(
         &webview,
         InvokeRequest {
@@ -52,7 +63,10 @@ fn app_info_reports_version_and_demo_mode_with_the_embedded_sandbox() {
 
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(info["mode"], "demo");
-    assert_eq!(info["abdmHost"], "127.0.0.1", "demo mode must not reach beyond loopback");
+    assert_eq!(
+        info["abdmHost"], "127.0.0.1",
+        "demo mode must not reach beyond loopback"
+    );
 }
 
 #[test]
@@ -77,9 +91,15 @@ fn an_invalid_config_file_stops_start_up_naming_the_key() {
     let root = tempfile::tempdir().unwrap();
     let dirs = dirs(root.path());
     std::fs::create_dir_all(&dirs.config).unwrap();
-    std::fs::write(dirs.config.join("config.toml"), "mode = \"abdm-sandbox\"\n[abdm]\ncm_suffix = \"SBX\"\n").unwrap();
+    std::fs::write(
+        dirs.config.join("config.toml"),
+        "mode = \"abdm-sandbox\"\n[abdm]\ncm_suffix = \"SBX\"\n",
+    )
+    .unwrap();
 
-    let err = build(Startup::isolated(dirs, [])).err().expect("start-up must fail");
+    let Err(err) = build(Startup::isolated(dirs, [])) else {
+        panic!("start-up must fail");
+    };
 
     let message = err.to_string();
     assert!(message.contains("`abdm.cm_suffix`"), "{message}");
@@ -97,7 +117,8 @@ fn an_unknown_command_is_refused() {
 fn a_window_without_a_capability_cannot_call_app_commands() {
     let root = tempfile::tempdir().unwrap();
     let app = build(Startup::isolated(dirs(root.path()), [])).unwrap();
-    let refused = invoke_from(&app, "popup", "app_info").expect_err("only `main` is granted app_info");
+    let refused =
+        invoke_from(&app, "popup", "app_info").expect_err("only `main` is granted app_info");
     assert!(refused.to_string().contains("not allowed"), "{refused}");
 }
 

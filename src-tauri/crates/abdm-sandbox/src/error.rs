@@ -32,6 +32,9 @@ pub(crate) async fn unknown_endpoint(uri: Uri) -> ApiError {
         status: StatusCode::NOT_FOUND,
         code: "MIS-404".to_owned(),
         message: "No such endpoint".to_owned(),
-        details: vec![ErrorDetail { code: "MIS-404".to_owned(), message: format!("{} is not served", uri.path()) }],
+        details: vec![ErrorDetail {
+            code: "MIS-404".to_owned(),
+            message: format!("{} is not served", uri.path()),
+        }],
     }
 }

@@ -2,7 +2,8 @@
 
 use std::{net::Ipv4Addr, process::ExitCode};
 
-const USAGE: &str = "usage: abdm-sandbox [--port N]   (default port 8099, listens on 127.0.0.1 only)";
+const USAGE: &str =
+    "usage: abdm-sandbox [--port N]   (default port 8099, listens on 127.0.0.1 only)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -27,7 +28,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    eprintln!("abdm-sandbox: PHR API at {}  gateway at {}", sandbox.phr_base_url(), sandbox.gateway_base_url());
+    eprintln!(
+        "abdm-sandbox: PHR API at {}  gateway at {}",
+        sandbox.phr_base_url(),
+        sandbox.gateway_base_url()
+    );
     let _ = tokio::signal::ctrl_c().await;
     match sandbox.shutdown().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,7 +49,9 @@ fn parse_port(mut args: impl Iterator<Item = String>) -> Result<u16, String> {
         match arg.as_str() {
             "--port" | "-p" => {
                 let value = args.next().ok_or("--port needs a value")?;
-                port = value.parse().map_err(|_| format!("--port {value:?} is not a port number"))?;
+                port = value
+                    .parse()
+                    .map_err(|_| format!("--port {value:?} is not a port number"))?;
             }
             "--help" | "-h" => return Err("help".to_owned()),
             other => return Err(format!("unknown argument {other:?}")),

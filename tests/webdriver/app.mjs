@@ -1,0 +1,80 @@
+// Starts tauri-driver and a WebDriver session on the real app binary, for the specs.
+// The app runs in whatever XDG folders and ABHA_* variables the caller set; the
+// test command points them at a temp dir, so a spec never sees a user's data.
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, "../..");
+export const appBinary = process.env.APP_BIN ?? path.join(repoRoot, "target/debug/abha-desktop");
+export const screenshotDir = path.join(here, "screenshots");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/** Launches the app under tauri-driver; returns { browser, stop }. */
+export async function launchApp() {
+  const [port, nativePort] = [await freePort(), await freePort()];
+  const driver = spawn(
+    "tauri-driver",
+    ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  try {
+    await waitForPort(port, driver, 10_000);
+    const browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "warn",
+      connectionRetryCount: 0,
+      capabilities: {
+        "wdio:enforceWebDriverClassic": true,
+        "tauri:options": { application: appBinary },
+      },
+    });
+    const stop = async () => {
+      await browser.deleteSession().catch(() => {});
+      driver.kill();
+    };
+    return { browser, stop };
+  } catch (err) {
+    driver.kill();
+    throw err;
+  }
+}
+
+export async function saveScreenshot(browser, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  // WebKit paints after the DOM settles; two frames later the picture matches it.
+  await browser.execute(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await browser.saveScreenshot(path.join(screenshotDir, `${name}.png`));
+}
