@@ -51,6 +51,11 @@ pub fn run_app<R: Runtime>(
 
 /// Entry point of the desktop binary.
 pub fn run() -> ExitCode {
+    // Without a display GTK panics deep inside the event loop; say it plainly instead.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return cannot_start("there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)");
+    }
     // Registered first, as the plugin requires: a second launch focuses this window.
     let builder =
         tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -64,13 +69,13 @@ pub fn run() -> ExitCode {
             app.run(|_, _| {});
             ExitCode::SUCCESS
         }
-        Err(err) => {
-            // Logging may not be up yet (a bad config is found before it is), so say it here.
-            #[allow(clippy::print_stderr)]
-            {
-                eprintln!("ABHA Desktop cannot start: {}", startup::describe(&err));
-            }
-            ExitCode::from(2)
-        }
+        Err(err) => cannot_start(&startup::describe(&err)),
     }
+}
+
+/// Logging may not be up yet (a bad config is found before it is), so stderr it is.
+#[allow(clippy::print_stderr)]
+fn cannot_start(reason: &str) -> ExitCode {
+    eprintln!("ABHA Desktop cannot start: {reason}");
+    ExitCode::from(2)
 }

@@ -37,6 +37,8 @@ impl Phr {
     }
 
     pub fn app_info(&self) -> AppInfo {
+        // The page asks for this as it mounts: scripts/measure-launch times launch to here.
+        tracing::debug!("app info requested");
         AppInfo {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             mode: self.mode,
