@@ -5,6 +5,8 @@
 
 mod cm_suffix;
 mod sensitive;
+pub mod value;
 
 pub use cm_suffix::{CmSuffix, CmSuffixError};
 pub use sensitive::Sensitive;
+pub use value::*;

@@ -1,0 +1,35 @@
+//! Validated values: each `parse` either returns a value that obeys ABDM's rules or
+//! an error naming the rule that failed. Values that identify a person (mobile,
+//! email, ABHA number) print masked in `Debug` and `Display`; the raw form is only
+//! available through an explicit `expose`.
+
+mod abha_address;
+mod abha_number;
+mod email;
+mod gender;
+mod lgd;
+mod mobile;
+mod otp;
+mod password;
+mod pincode;
+mod year_of_birth;
+
+pub use abha_address::{AbhaAddress, AbhaAddressError, AddressName, AddressNameError};
+pub use abha_number::{AbhaNumber, AbhaNumberError};
+pub use email::{Email, EmailError};
+pub use gender::{Gender, GenderError};
+pub use lgd::{DistrictCode, LgdCodeError, StateCode};
+pub use mobile::{Mobile, MobileError};
+pub use otp::{Otp, OtpError};
+pub use password::{Password, PasswordError, PasswordRule};
+pub use pincode::{Pincode, PincodeError};
+pub use year_of_birth::{YearOfBirth, YearOfBirthError};
+
+/// Keeps the last `visible` characters of `raw` and replaces the rest with `*`.
+pub(crate) fn mask_tail(raw: &str, visible: usize) -> String {
+    let count = raw.chars().count();
+    raw.chars()
+        .enumerate()
+        .map(|(i, c)| if i + visible < count { '*' } else { c })
+        .collect()
+}
