@@ -4,9 +4,13 @@
 //! and trusted afterwards.
 
 mod cm_suffix;
+pub mod gateway;
+pub mod phr;
 mod sensitive;
 pub mod value;
+mod wire;
 
 pub use cm_suffix::{CmSuffix, CmSuffixError};
 pub use sensitive::Sensitive;
 pub use value::*;
+pub use wire::Encrypted;
