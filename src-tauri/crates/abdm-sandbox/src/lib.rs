@@ -4,23 +4,72 @@
 //! `127.0.0.1:0`) and returns a [`SandboxHandle`] with its URL and a shutdown.
 //! The PHR app API is mounted under `/cm/` and the gateway under `/gateway/`,
 //! mirroring `https://dev.abdm.gov.in/cm` and `https://dev.abdm.gov.in/gateway`.
+//!
+//! It behaves like ABDM where the app can tell: credentials must arrive
+//! RSA-encrypted with its published key, OTPs expire after 10 minutes, resends
+//! wait 60 seconds, too many wrong OTPs or resends lock a transaction for 30
+//! minutes, a mobile carries at most 4 addresses, tokens are signed JWTs that
+//! expire. Test controls live under `/_sandbox/` and are off unless enabled.
 
+mod controls;
+mod ctx;
 mod error;
+mod faults;
+mod handlers;
+mod keys;
+mod people;
+pub mod world;
 
-use std::{io, net::SocketAddr};
+use std::{
+    io,
+    net::SocketAddr,
+    path::PathBuf,
+    sync::{Arc, Mutex},
+};
 
-use axum::Router;
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-pub use error::ApiError;
+pub use ctx::Clock;
+pub use error::Fail;
+pub use faults::{Fault, FaultKind};
+pub use world::SentOtp;
+
+use crate::{ctx::Ctx, faults::Faults, keys::Keys, world::World};
+
+/// The gateway client the sandbox knows, used by demo mode and tests.
+pub const DEMO_CLIENT_ID: &str = "ABHA_DESKTOP_DEMO";
+/// Its secret. Public on purpose: it opens nothing but this simulator.
+pub const DEMO_CLIENT_SECRET: &str = "abdm-sandbox-demo-secret";
+/// The HIP id the demo front desk acts as.
+pub const DEMO_REQUESTER_ID: &str = "DEMO-HIP-001";
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Serve the test controls under `/_sandbox/` (outbox, clock, faults).
+    pub controls: bool,
+    /// Keep the state in this JSON file across restarts (in memory when `None`).
+    pub state_file: Option<PathBuf>,
+}
 
 /// A running sandbox. Dropping it without [`SandboxHandle::shutdown`] leaves the
 /// server running until the runtime stops, which is what demo mode wants.
-#[derive(Debug)]
 pub struct SandboxHandle {
     addr: SocketAddr,
+    ctx: Ctx,
     stop: oneshot::Sender<()>,
     task: JoinHandle<io::Result<()>>,
+}
+
+impl std::fmt::Debug for SandboxHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxHandle")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SandboxHandle {
@@ -43,6 +92,21 @@ impl SandboxHandle {
         self.addr
     }
 
+    /// OTPs "sent" so far, newest last, for the demo phone panel.
+    pub fn outbox(&self) -> Vec<SentOtp> {
+        self.ctx.world().outbox.clone()
+    }
+
+    /// The sandbox's clock, which tests move forward to expire OTPs and tokens.
+    pub fn clock(&self) -> &Clock {
+        &self.ctx.clock
+    }
+
+    /// Makes one endpoint misbehave (see [`FaultKind`]).
+    pub fn inject(&self, fault: Fault) {
+        self.ctx.faults.add(fault);
+    }
+
     /// Stops accepting connections, lets requests in flight finish, and waits.
     pub async fn shutdown(self) -> io::Result<()> {
         // The server may already have stopped on its own; then there is nobody to tell.
@@ -51,11 +115,26 @@ impl SandboxHandle {
     }
 }
 
-/// Serves the sandbox on `listener` in a background task.
+/// Serves the sandbox on `listener` in a background task, controls off, in memory.
 pub async fn spawn(listener: TcpListener) -> io::Result<SandboxHandle> {
+    spawn_with(listener, Options::default()).await
+}
+
+pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<SandboxHandle> {
     let addr = listener.local_addr()?;
+    let ctx = Ctx {
+        keys: Arc::new(Keys::demo()),
+        world: Arc::new(Mutex::new(load_world(options.state_file.as_deref())?)),
+        clock: Arc::default(),
+        faults: Arc::new(Faults::default()),
+        state_file: options.state_file.clone().map(Arc::new),
+    };
+    if ctx.world().accounts.is_empty() {
+        let now = ctx.now();
+        people::seed(&mut ctx.world(), now);
+    }
+    let app = router(ctx.clone(), options.controls);
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = router();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -63,15 +142,69 @@ pub async fn spawn(listener: TcpListener) -> io::Result<SandboxHandle> {
             })
             .await
     });
-    tracing::info!(%addr, "ABDM sandbox listening");
-    Ok(SandboxHandle { addr, stop, task })
+    tracing::info!(%addr, controls = options.controls, "ABDM sandbox listening");
+    Ok(SandboxHandle {
+        addr,
+        ctx,
+        stop,
+        task,
+    })
 }
 
-fn router() -> Router {
-    Router::new().fallback(error::unknown_endpoint)
+fn load_world(path: Option<&std::path::Path>) -> io::Result<World> {
+    match path.map(std::fs::read) {
+        None => Ok(World::default()),
+        Some(Err(err)) if err.kind() == io::ErrorKind::NotFound => Ok(World::default()),
+        Some(Err(err)) => Err(err),
+        Some(Ok(bytes)) => serde_json::from_slice(&bytes).map_err(io::Error::other),
+    }
 }
 
-/// The gateway client the sandbox knows, used by demo mode and tests.
-pub const DEMO_CLIENT_ID: &str = "ABHA_DESKTOP_DEMO";
-/// The HIP id the demo front desk acts as.
-pub const DEMO_REQUESTER_ID: &str = "DEMO-HIP-001";
+fn router(ctx: Ctx, controls: bool) -> Router {
+    use handlers::*;
+    let apps = Router::new()
+        .route("/public/certificate", get(public_certificate))
+        .route("/generate/otp", post(generate_otp))
+        .route("/resend/otp", post(resend_otp))
+        .route("/validate/otp", post(validate_otp))
+        .route("/registration/details", post(registration_details))
+        .route("/phr/suggestion", post(suggestion))
+        .route("/phrAddress/isExist", get(is_exist))
+        .route("/create/phrAddress", post(create_phr_address))
+        .route("/registration/hid/search/auth-mode", post(hid_search))
+        .route("/registration/hid/auth-init", post(hid_auth_init))
+        .route("/registration/hid/confirm-init", post(hid_confirm_init))
+        .route(
+            "/create/registration/hid/create/phrAddress",
+            post(hid_create_phr_address),
+        )
+        .route("/login/mobileEmail/auth-init", post(login_channel_init))
+        .route("/login/mobileEmail/pre-Verify", post(login_pre_verify))
+        .route(
+            "/login/mobileEmail/auth-confirm",
+            post(login_channel_confirm),
+        )
+        .route("/login/hid/search/auth-mode", post(login_hid_search))
+        .route("/login/hid/auth-init", post(login_hid_init))
+        .route("/phrAddress/search/auth-mode", get(address_auth_modes))
+        .route("/phrAddress/auth-init", post(address_auth_init))
+        .route("/phrAddress/auth-confirm", post(address_auth_confirm))
+        .route("/profile/me", get(profile_me))
+        .route("/patients/profile/reset-password", post(reset_password))
+        .route("/token/refresh", post(refresh_token));
+    let cm = Router::new()
+        .nest("/v1/apps", apps)
+        .route("/v1/account/update/phr-address", post(update_phr_address))
+        .route("/logout", post(logout));
+    let gateway = Router::new().route("/v0.5/sessions", post(gateway_sessions));
+    let mut app = Router::new().nest("/cm", cm).nest("/gateway", gateway);
+    if controls {
+        app = app.nest("/_sandbox", controls::router());
+    }
+    app.fallback(error::unknown_endpoint)
+        .layer(axum::middleware::from_fn_with_state(
+            ctx.clone(),
+            faults::inject,
+        ))
+        .with_state(ctx)
+}

@@ -1,0 +1,169 @@
+//! What every handler shares, and the checks most of them start with.
+
+use std::{
+    path::PathBuf,
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicI64, Ordering},
+    },
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use abdm_types::Encrypted;
+use axum::http::HeaderMap;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::{
+    error::Fail,
+    faults::Faults,
+    keys::Keys,
+    world::{GATEWAY_TOKEN_TTL_SECS, REFRESH_TOKEN_TTL_SECS, USER_TOKEN_TTL_SECS, World},
+};
+
+/// The sandbox's clock: real time plus an offset that `/_sandbox/clock` moves,
+/// so tests can expire OTPs and tokens without waiting.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_secs: AtomicI64,
+}
+
+impl Clock {
+    /// Unix seconds.
+    pub fn now(&self) -> i64 {
+        let real = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
+        real + self.offset_secs.load(Ordering::Relaxed)
+    }
+
+    pub fn advance(&self, secs: i64) {
+        self.offset_secs.fetch_add(secs, Ordering::Relaxed);
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub keys: Arc<Keys>,
+    pub world: Arc<Mutex<World>>,
+    pub clock: Arc<Clock>,
+    pub faults: Arc<Faults>,
+    pub state_file: Option<Arc<PathBuf>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Claims {
+    pub sub: String,
+    /// `gateway`, `user` or `refresh`.
+    pub typ: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+pub(crate) struct Tokens {
+    pub token: String,
+    pub refresh: String,
+}
+
+impl Ctx {
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        // A handler that panicked mid-update leaves the world as it was at the
+        // panic; carrying on is what a long-running simulator should do.
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    fn token(&self, sub: &str, typ: &str, ttl: i64) -> String {
+        let now = self.now();
+        let claims = Claims {
+            sub: sub.to_owned(),
+            typ: typ.to_owned(),
+            iat: now,
+            exp: now + ttl,
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        self.keys.sign_jwt(&claims)
+    }
+
+    pub fn gateway_token(&self, client_id: &str) -> (String, String) {
+        (
+            self.token(client_id, "gateway", GATEWAY_TOKEN_TTL_SECS),
+            self.token(client_id, "gateway-refresh", 1800),
+        )
+    }
+
+    pub fn user_tokens(&self, address: &str) -> Tokens {
+        Tokens {
+            token: self.token(address, "user", USER_TOKEN_TTL_SECS),
+            refresh: self.token(address, "refresh", REFRESH_TOKEN_TTL_SECS),
+        }
+    }
+
+    /// Claims of a live token of the given type (signed here, unexpired, not revoked).
+    pub fn claims(&self, token: &str, typ: &str) -> Result<Claims, Fail> {
+        let token = token.trim();
+        let token = token.strip_prefix("Bearer ").unwrap_or(token);
+        let claims: Claims = self.keys.verify_jwt(token).ok_or(Fail::Unauthorized)?;
+        if claims.typ != typ
+            || claims.exp <= self.now()
+            || self.world().revoked.contains(&claims.jti)
+        {
+            return Err(Fail::Unauthorized);
+        }
+        Ok(claims)
+    }
+
+    /// The PHR app API wants the gateway session token in `Authorization`.
+    pub fn require_gateway(&self, headers: &HeaderMap) -> Result<Claims, Fail> {
+        let value = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .ok_or(Fail::Unauthorized)?;
+        self.claims(value, "gateway")
+    }
+
+    /// Profile calls carry the user's token in `X-AUTH-TOKEN` (or `X-Token`).
+    pub fn require_user(&self, headers: &HeaderMap) -> Result<Claims, Fail> {
+        let value = headers
+            .get("x-auth-token")
+            .or_else(|| headers.get("x-token"))
+            .and_then(|v| v.to_str().ok())
+            .ok_or(Fail::Unauthorized)?;
+        self.claims(value, "user")
+    }
+
+    pub fn decrypt(&self, field: &'static str, value: &Encrypted) -> Result<String, Fail> {
+        self.keys
+            .decrypt(&value.0)
+            .map_err(|_| Fail::NotEncrypted { field })
+    }
+
+    /// Writes the world to the state file, if there is one. Called after changes.
+    pub fn persist(&self) {
+        let Some(path) = &self.state_file else { return };
+        let json = match serde_json::to_vec(&*self.world()) {
+            Ok(json) => json,
+            Err(err) => return tracing::error!(%err, "cannot serialise the sandbox state"),
+        };
+        let tmp = path.with_extension("tmp");
+        if let Err(err) =
+            std::fs::write(&tmp, json).and_then(|()| std::fs::rename(&tmp, path.as_ref()))
+        {
+            tracing::error!(%err, path = %path.display(), "cannot save the sandbox state");
+        }
+    }
+}
+
+/// A JSON body, or a 400 in ABDM's shape naming what was wrong with it.
+pub(crate) fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Fail> {
+    serde_json::from_slice(bytes).map_err(|err| Fail::BadRequest {
+        field: "body",
+        reason: err.to_string(),
+    })
+}

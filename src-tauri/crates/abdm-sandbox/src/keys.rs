@@ -1,0 +1,135 @@
+//! The sandbox's RSA key: its public half is what the app encrypts credentials
+//! with (PKCS#1 v1.5, as this API generation requires), and the whole key signs
+//! the tokens it issues (RS256 JWTs).
+
+use base64::{
+    Engine,
+    engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD},
+};
+use rsa::{
+    Pkcs1v15Encrypt, RsaPrivateKey,
+    pkcs1v15::{Signature, SigningKey, VerifyingKey},
+    pkcs8::{DecodePrivateKey, EncodePublicKey},
+    sha2::Sha256,
+    signature::{SignatureEncoding, Signer, Verifier},
+};
+use serde::{Serialize, de::DeserializeOwned};
+
+const DEMO_KEY_PEM: &str = include_str!("../keys/demo-sandbox-key.pem");
+
+pub(crate) struct Keys {
+    private: RsaPrivateKey,
+    signing: SigningKey<Sha256>,
+    verifying: VerifyingKey<Sha256>,
+    public_der_base64: String,
+}
+
+/// Why a ciphertext was refused. ABDM answers all of these the same way.
+#[derive(Debug)]
+pub(crate) struct NotDecryptable;
+
+impl Keys {
+    pub(crate) fn demo() -> Self {
+        let private =
+            RsaPrivateKey::from_pkcs8_pem(DEMO_KEY_PEM).expect("the shipped demo key parses");
+        let public_der = private
+            .to_public_key()
+            .to_public_key_der()
+            .expect("a public key encodes");
+        Self {
+            signing: SigningKey::<Sha256>::new(private.clone()),
+            verifying: VerifyingKey::<Sha256>::new(private.to_public_key()),
+            public_der_base64: STANDARD.encode(public_der.as_bytes()),
+            private,
+        }
+    }
+
+    /// The public key as ABDM publishes it: base64 of the DER SubjectPublicKeyInfo.
+    pub(crate) fn public_key_base64(&self) -> &str {
+        &self.public_der_base64
+    }
+
+    /// Decrypts a base64 PKCS#1 v1.5 ciphertext. Plain text, other paddings and
+    /// other keys all fail, as they do at ABDM.
+    pub(crate) fn decrypt(&self, ciphertext_base64: &str) -> Result<String, NotDecryptable> {
+        let ciphertext = STANDARD
+            .decode(ciphertext_base64.trim())
+            .map_err(|_| NotDecryptable)?;
+        let plain = self
+            .private
+            .decrypt(Pkcs1v15Encrypt, &ciphertext)
+            .map_err(|_| NotDecryptable)?;
+        String::from_utf8(plain).map_err(|_| NotDecryptable)
+    }
+
+    pub(crate) fn sign_jwt<C: Serialize>(&self, claims: &C) -> String {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT","kid":"abdm-sandbox"}"#);
+        let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("claims serialise"));
+        let signing_input = format!("{header}.{body}");
+        let signature: Signature = self.signing.sign(signing_input.as_bytes());
+        format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(signature.to_bytes())
+        )
+    }
+
+    /// The claims of a token this sandbox signed; `None` if it did not sign it.
+    pub(crate) fn verify_jwt<C: DeserializeOwned>(&self, token: &str) -> Option<C> {
+        let (signing_input, signature) = token.rsplit_once('.')?;
+        let signature =
+            Signature::try_from(URL_SAFE_NO_PAD.decode(signature).ok()?.as_slice()).ok()?;
+        self.verifying
+            .verify(signing_input.as_bytes(), &signature)
+            .ok()?;
+        let (_, body) = signing_input.split_once('.')?;
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).ok()?).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rsa::{RsaPublicKey, pkcs8::DecodePublicKey};
+
+    use super::*;
+
+    #[test]
+    fn what_is_encrypted_with_the_published_key_decrypts() {
+        let keys = Keys::demo();
+        let public =
+            RsaPublicKey::from_public_key_der(&STANDARD.decode(keys.public_key_base64()).unwrap())
+                .unwrap();
+        let ciphertext = public
+            .encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, b"9876543210")
+            .unwrap();
+        assert_eq!(
+            keys.decrypt(&STANDARD.encode(ciphertext)).unwrap(),
+            "9876543210"
+        );
+    }
+
+    #[test]
+    fn plain_text_and_oaep_ciphertext_are_refused() {
+        let keys = Keys::demo();
+        assert!(keys.decrypt("9876543210").is_err());
+        let oaep = keys
+            .private
+            .to_public_key()
+            .encrypt(
+                &mut rand::thread_rng(),
+                rsa::Oaep::new::<Sha256>(),
+                b"9876543210",
+            )
+            .unwrap();
+        assert!(keys.decrypt(&STANDARD.encode(oaep)).is_err());
+    }
+
+    #[test]
+    fn tokens_verify_and_tampering_is_caught() {
+        let keys = Keys::demo();
+        let token = keys.sign_jwt(&serde_json::json!({"sub": "asha.verma@sbx", "exp": 10}));
+        let claims: serde_json::Value = keys.verify_jwt(&token).unwrap();
+        assert_eq!(claims["sub"], "asha.verma@sbx");
+        let forged = token.replacen('.', ".e30", 1);
+        assert!(keys.verify_jwt::<serde_json::Value>(&forged).is_none());
+    }
+}
