@@ -1,5 +1,18 @@
 //! Client for the ABDM PHR app API and the HIE-CM gateway.
+//!
+//! [`AbdmClient`] has one method per endpoint. It encrypts every credential with
+//! ABDM's public key (fetched once, fetched again if ABDM stops accepting it),
+//! keeps one gateway session for all callers, and reports failures as
+//! [`AbdmError`], which keeps the status, ABDM's codes and the raw body.
 
+mod client;
 mod config;
+mod crypto;
+mod error;
+mod phr;
 
+pub use client::{AbdmClient, ClientOptions};
 pub use config::{AbdmConfig, BaseUrl, BaseUrlError};
+pub use crypto::{EncryptionKey, Padding};
+pub use error::{AbdmError, ApiFailure};
+pub use phr::{Contact, Credential, RegistrationDetails};

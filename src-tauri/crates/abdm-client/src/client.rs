@@ -1,0 +1,377 @@
+use std::{sync::Arc, time::Duration};
+
+use abdm_types::{
+    Sensitive,
+    gateway::{SessionRequest, SessionResponse},
+};
+use reqwest::{Method, RequestBuilder, Response};
+use serde::{Serialize, de::DeserializeOwned};
+use tokio::{
+    sync::{Mutex, RwLock},
+    time::Instant,
+};
+
+use crate::{AbdmConfig, AbdmError, ApiFailure, EncryptionKey, Padding};
+
+/// Path of ABDM's public key below the PHR base.
+const CERTIFICATE_PATH: &str = "v1/apps/public/certificate";
+/// Refresh the gateway token when less than this is left of it.
+const SESSION_MARGIN: Duration = Duration::from_secs(60);
+
+/// Timeouts and the credential padding.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub connect_timeout: Duration,
+    /// For the whole request, connect to last byte.
+    pub timeout: Duration,
+    pub padding: Padding,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        // ABDM's sandbox is slow at times; its own app waits far longer than this.
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            padding: Padding::Pkcs1v15,
+        }
+    }
+}
+
+/// A client for one ABDM deployment. Cheap to clone; clones share the cached
+/// public key and gateway session.
+#[derive(Clone)]
+pub struct AbdmClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    config: AbdmConfig,
+    client_secret: Sensitive<String>,
+    padding: Padding,
+    key: RwLock<Option<Arc<EncryptionKey>>>,
+    // A tokio mutex: callers wait on it while one of them refreshes, then all
+    // use the token that one fetched.
+    session: Mutex<Option<Session>>,
+}
+
+struct Session {
+    access_token: Sensitive<String>,
+    refresh_token: Option<Sensitive<String>>,
+    expires_at: Instant,
+}
+
+impl std::fmt::Debug for AbdmClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AbdmClient")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which token a call carries besides the gateway's.
+#[derive(Clone, Copy)]
+pub(crate) enum Auth<'a> {
+    /// The gateway session token in `Authorization`.
+    Gateway,
+    /// The user's token in `X-AUTH-TOKEN` (profile calls).
+    User(&'a Sensitive<String>),
+    /// The user's token in `X-Token` (`/v1/account/...`).
+    XToken(&'a Sensitive<String>),
+}
+
+impl AbdmClient {
+    pub fn new(config: AbdmConfig, client_secret: Sensitive<String>) -> Result<Self, AbdmError> {
+        Self::with_options(config, client_secret, ClientOptions::default())
+    }
+
+    pub fn with_options(
+        config: AbdmConfig,
+        client_secret: Sensitive<String>,
+        options: ClientOptions,
+    ) -> Result<Self, AbdmError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
+            .user_agent(concat!("abha-desktop/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(AbdmError::Build)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                config,
+                client_secret,
+                padding: options.padding,
+                key: RwLock::new(None),
+                session: Mutex::new(None),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &AbdmConfig {
+        &self.inner.config
+    }
+
+    /// ABDM's public key, fetched once and cached.
+    pub async fn public_key(&self) -> Result<Arc<EncryptionKey>, AbdmError> {
+        if let Some(key) = self.inner.key.read().await.clone() {
+            return Ok(key);
+        }
+        self.fetch_key().await
+    }
+
+    async fn fetch_key(&self) -> Result<Arc<EncryptionKey>, AbdmError> {
+        let url = self.inner.config.phr_base_url.endpoint(CERTIFICATE_PATH);
+        let text = retry_safe(|| async {
+            let response = self.send(self.inner.http.get(url.clone())).await?;
+            let (status, raw) = read(response).await?;
+            if !(200..300).contains(&status) {
+                return Err(rejected(status, raw));
+            }
+            Ok(raw)
+        })
+        .await?;
+        let key = Arc::new(EncryptionKey::parse(&text, self.inner.padding)?);
+        *self.inner.key.write().await = Some(key.clone());
+        Ok(key)
+    }
+
+    /// The gateway session token, opening or refreshing the session when needed.
+    pub(crate) async fn gateway_token(&self) -> Result<Sensitive<String>, AbdmError> {
+        let mut session = self.inner.session.lock().await;
+        if let Some(live) = session
+            .as_ref()
+            .filter(|s| s.expires_at > Instant::now() + SESSION_MARGIN)
+        {
+            return Ok(live.access_token.clone());
+        }
+        let refresh = session.as_ref().and_then(|s| s.refresh_token.clone());
+        let fresh = match refresh {
+            Some(refresh) => match self.open_session(Some(&refresh)).await {
+                Ok(fresh) => fresh,
+                // A refused refresh token: start over with the client credentials.
+                Err(AbdmError::Rejected { .. }) => self.open_session(None).await?,
+                Err(other) => return Err(other),
+            },
+            None => self.open_session(None).await?,
+        };
+        let token = fresh.access_token.clone();
+        *session = Some(fresh);
+        Ok(token)
+    }
+
+    async fn forget_session(&self) {
+        *self.inner.session.lock().await = None;
+    }
+
+    async fn open_session(
+        &self,
+        refresh: Option<&Sensitive<String>>,
+    ) -> Result<Session, AbdmError> {
+        let config = &self.inner.config;
+        let request = SessionRequest {
+            client_id: config.client_id.clone(),
+            client_secret: self.inner.client_secret.expose().clone(),
+            grant_type: if refresh.is_some() {
+                "refresh_token"
+            } else {
+                "client_credentials"
+            }
+            .to_owned(),
+            refresh_token: refresh.map(|r| r.expose().clone()),
+        };
+        let url = config.gateway_base_url.endpoint("v0.5/sessions");
+        let started = Instant::now();
+        // Opening a session changes nothing at ABDM, so a lost reply may be retried.
+        let reply: SessionResponse = retry_safe(|| async {
+            let builder = self
+                .inner
+                .http
+                .post(url.clone())
+                .header("X-CM-ID", config.cm_suffix.as_ref())
+                .json(&request);
+            let response = self.send(builder).await?;
+            decode(response).await
+        })
+        .await?;
+        tracing::debug!(expires_in = reply.expires_in, "gateway session opened");
+        Ok(Session {
+            access_token: Sensitive::new(reply.access_token),
+            refresh_token: reply.refresh_token.map(Sensitive::new),
+            expires_at: started + Duration::from_secs(reply.expires_in),
+        })
+    }
+
+    async fn send(&self, builder: RequestBuilder) -> Result<Response, AbdmError> {
+        builder.send().await.map_err(|err| {
+            if err.is_timeout() {
+                AbdmError::Timeout(err)
+            } else {
+                AbdmError::Unreachable(err)
+            }
+        })
+    }
+
+    fn builder(
+        &self,
+        method: Method,
+        path: &str,
+        token: &Sensitive<String>,
+        auth: &Auth<'_>,
+    ) -> RequestBuilder {
+        let config = &self.inner.config;
+        let builder = self
+            .inner
+            .http
+            .request(method, config.phr_base_url.endpoint(path))
+            .header("X-CM-ID", config.cm_suffix.as_ref())
+            .bearer_auth(token.expose());
+        match auth {
+            Auth::Gateway => builder,
+            Auth::User(user) => builder.header("X-AUTH-TOKEN", bearer(user)),
+            Auth::XToken(user) => builder.header("X-Token", bearer(user)),
+        }
+    }
+
+    /// One call with the gateway session; a 401 (session expired or revoked at
+    /// ABDM's end) opens a new session and tries once more, which is safe because
+    /// ABDM did not act on the refused call.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        auth: &Auth<'_>,
+        body: Option<&serde_json::Value>,
+        query: &[(&str, &str)],
+    ) -> Result<Response, AbdmError> {
+        for attempt in 0..2 {
+            let token = self.gateway_token().await?;
+            let mut builder = self
+                .builder(method.clone(), path, &token, auth)
+                .query(query);
+            if let Some(body) = body {
+                builder = builder.json(body);
+            }
+            let response = self.send(builder).await?;
+            if response.status() == reqwest::StatusCode::UNAUTHORIZED
+                && attempt == 0
+                && matches!(auth, Auth::Gateway)
+            {
+                self.forget_session().await;
+                continue;
+            }
+            return Ok(response);
+        }
+        unreachable!("the loop returns on its second pass")
+    }
+
+    /// A GET, retried once on a transient failure (reading twice changes nothing).
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        auth: Auth<'_>,
+        query: &[(&str, &str)],
+    ) -> Result<T, AbdmError> {
+        retry_safe(|| async {
+            decode(self.call(Method::GET, path, &auth, None, query).await?).await
+        })
+        .await
+    }
+
+    /// A POST, never retried on its own: it may send an OTP or create an address.
+    pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        auth: Auth<'_>,
+        body: &B,
+    ) -> Result<T, AbdmError> {
+        let body = serde_json::to_value(body).expect("request bodies serialise");
+        decode(
+            self.call(Method::POST, path, &auth, Some(&body), &[])
+                .await?,
+        )
+        .await
+    }
+
+    /// A POST whose body holds encrypted credentials. If ABDM cannot decrypt them
+    /// (its key rotated), the key is fetched again and the call made once more with
+    /// freshly encrypted values: ABDM refused the first, so nothing happened twice.
+    pub(crate) async fn post_encrypted<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        auth: Auth<'_>,
+        build: impl Fn(&EncryptionKey) -> Result<B, AbdmError>,
+    ) -> Result<T, AbdmError> {
+        let key = self.public_key().await?;
+        match self.post(path, auth, &build(&key)?).await {
+            Err(err) if err.is_decrypt_rejection() => {
+                tracing::warn!(
+                    path,
+                    "ABDM could not decrypt a credential; fetching its key again"
+                );
+                let key = self.fetch_key().await?;
+                self.post(path, auth, &build(&key)?).await
+            }
+            other => other,
+        }
+    }
+}
+
+/// ABDM hands tokens out with `Bearer ` in front and wants them back the same way.
+fn bearer(token: &Sensitive<String>) -> String {
+    let raw = token.expose();
+    if raw.starts_with("Bearer ") {
+        raw.clone()
+    } else {
+        format!("Bearer {raw}")
+    }
+}
+
+async fn read(response: Response) -> Result<(u16, String), AbdmError> {
+    let status = response.status().as_u16();
+    let raw = response.text().await.map_err(|err| {
+        if err.is_timeout() {
+            AbdmError::Timeout(err)
+        } else {
+            AbdmError::Unreachable(err)
+        }
+    })?;
+    Ok((status, raw))
+}
+
+fn rejected(status: u16, raw: String) -> AbdmError {
+    AbdmError::Rejected {
+        status,
+        failure: ApiFailure::parse(&raw),
+        raw,
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, AbdmError> {
+    let (status, raw) = read(response).await?;
+    if !(200..300).contains(&status) {
+        return Err(rejected(status, raw));
+    }
+    serde_json::from_str(&raw).map_err(|source| AbdmError::Malformed {
+        status,
+        raw,
+        source,
+    })
+}
+
+/// Runs `op` again once if it failed in a way worth retrying unchanged.
+async fn retry_safe<T, F, Fut>(op: F) -> Result<T, AbdmError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AbdmError>>,
+{
+    match op().await {
+        Err(err) if err.is_transient() => {
+            tracing::debug!(error = %err, "retrying once");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            op().await
+        }
+        other => other,
+    }
+}
