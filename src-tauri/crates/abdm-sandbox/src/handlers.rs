@@ -574,7 +574,9 @@ pub(crate) async fn hid_confirm_init(
         auth_methods: vec!["AADHAAR_OTP".into(), "MOBILE_OTP".into()],
         email: k.email.clone(),
         mobile: Some(k.mobile.clone()),
+        kyc_photo: k.photo.clone(),
         phr_address: world.addresses_of_abha_number(&abha_number),
+        tags: Default::default(),
     }))
 }
 

@@ -263,8 +263,13 @@ pub struct KycProfile {
     pub email: Option<String>,
     #[serde(default)]
     pub mobile: Option<String>,
+    /// Base64 of the photo on the KYC document, when there is one.
+    #[serde(default)]
+    pub kyc_photo: Option<String>,
     #[serde(deserialize_with = "flexible_list", default)]
     pub phr_address: Vec<String>,
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 // ---- Login --------------------------------------------------------------------

@@ -1,27 +1,40 @@
 //! `abdm-sandbox --port N`: the simulator on its own, for curl and manual testing.
 
-use std::{net::Ipv4Addr, process::ExitCode};
+use std::{net::Ipv4Addr, path::PathBuf, process::ExitCode};
 
-const USAGE: &str =
-    "usage: abdm-sandbox [--port N]   (default port 8099, listens on 127.0.0.1 only)";
+use abdm_sandbox::Options;
+
+const USAGE: &str = "usage: abdm-sandbox [--port N] [--controls] [--state FILE]
+
+  --port N      listen on 127.0.0.1:N (default 8099)
+  --controls    serve the test controls under /_sandbox/ (outbox, clock, faults)
+  --state FILE  keep the sandbox's people and sessions in FILE across restarts";
+
+struct Args {
+    port: u16,
+    options: Options,
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let port = match parse_port(std::env::args().skip(1)) {
-        Ok(port) => port,
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
         Err(message) => {
-            eprintln!("abdm-sandbox: {message}\n{USAGE}");
+            eprintln!("abdm-sandbox: {message}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
+    let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).await {
         Ok(listener) => listener,
         Err(err) => {
-            eprintln!("abdm-sandbox: cannot listen on 127.0.0.1:{port}: {err}");
+            eprintln!(
+                "abdm-sandbox: cannot listen on 127.0.0.1:{}: {err}",
+                args.port
+            );
             return ExitCode::from(1);
         }
     };
-    let sandbox = match abdm_sandbox::spawn(listener).await {
+    let sandbox = match abdm_sandbox::spawn_with(listener, args.options).await {
         Ok(sandbox) => sandbox,
         Err(err) => {
             eprintln!("abdm-sandbox: {err}");
@@ -43,19 +56,27 @@ async fn main() -> ExitCode {
     }
 }
 
-fn parse_port(mut args: impl Iterator<Item = String>) -> Result<u16, String> {
-    let mut port = 8099;
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut parsed = Args {
+        port: 8099,
+        options: Options::default(),
+    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--port" | "-p" => {
                 let value = args.next().ok_or("--port needs a value")?;
-                port = value
+                parsed.port = value
                     .parse()
                     .map_err(|_| format!("--port {value:?} is not a port number"))?;
+            }
+            "--controls" => parsed.options.controls = true,
+            "--state" => {
+                parsed.options.state_file =
+                    Some(PathBuf::from(args.next().ok_or("--state needs a file")?))
             }
             "--help" | "-h" => return Err("help".to_owned()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(port)
+    Ok(parsed)
 }
