@@ -1,3 +1,23 @@
-//! What survives a restart: the SQLCipher profile cache and the keyring vault
-//! for tokens and the database key. Filled in by the storage issue; until then
-//! the app keeps nothing on disk but its config and logs.
+//! What survives a restart: the encrypted SQLite cache (SQLCipher through sqlx)
+//! of people, addresses, flows in progress and the audit log, and the OS keyring
+//! vault for tokens and the database key.
+//!
+//! Nothing here holds a secret in plain text: the database file is encrypted with
+//! a random key kept in the keyring (or, without a keyring, derived from a
+//! passphrase with Argon2id), numbers are stored masked, tokens never touch it.
+
+mod audit;
+mod db;
+mod error;
+mod flows;
+mod key;
+mod people;
+mod vault;
+
+pub use audit::AuditEntry;
+pub use db::Store;
+pub use error::StoreError;
+pub use flows::SavedFlow;
+pub use key::{DbKey, KeyError, SALT_LEN};
+pub use people::{Person, PersonRecord};
+pub use vault::{SecretKind, Vault, VaultError};

@@ -1,0 +1,234 @@
+use crate::{Store, StoreError};
+
+/// What the cache keeps about a person: nothing that is secret, numbers masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRecord {
+    pub full_name: String,
+    /// `M`, `F` or `O`.
+    pub gender: String,
+    pub year_of_birth: u16,
+    pub abha_number_masked: Option<String>,
+    pub mobile_masked: Option<String>,
+    pub email_masked: Option<String>,
+    pub kyc_verified: bool,
+    pub photo: Option<Vec<u8>>,
+    /// Every ABHA address of the person known here.
+    pub addresses: Vec<String>,
+    pub default_address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub record: PersonRecord,
+    pub updated_at: i64,
+}
+
+/// Each word of what was typed as a quoted prefix term; FTS5 syntax in the
+/// input is thereby plain text, never an operator.
+fn match_expression(query: &str) -> Option<String> {
+    let terms: Vec<String> = query
+        .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_' || c == '@' || is_mark(c)))
+        .filter(|t| t.chars().any(char::is_alphanumeric))
+        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// Combining marks (Devanagari matras and the like) belong to the word.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x097F | 0x0980..=0x0DFF)
+}
+
+struct Row {
+    id: i64,
+    full_name: String,
+    gender: String,
+    year_of_birth: i64,
+    abha_number_masked: Option<String>,
+    mobile_masked: Option<String>,
+    email_masked: Option<String>,
+    kyc_verified: i64,
+    photo: Option<Vec<u8>>,
+    updated_at: i64,
+    addresses: Option<String>,
+    default_address: Option<String>,
+}
+
+impl From<Row> for Person {
+    fn from(row: Row) -> Self {
+        Person {
+            id: row.id,
+            record: PersonRecord {
+                full_name: row.full_name,
+                gender: row.gender,
+                year_of_birth: u16::try_from(row.year_of_birth).unwrap_or_default(),
+                abha_number_masked: row.abha_number_masked,
+                mobile_masked: row.mobile_masked,
+                email_masked: row.email_masked,
+                kyc_verified: row.kyc_verified != 0,
+                photo: row.photo,
+                addresses: row
+                    .addresses
+                    .unwrap_or_default()
+                    .split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                default_address: row.default_address,
+            },
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+impl Store {
+    /// Saves a person and their addresses in one transaction. A person already
+    /// cached under any of the addresses is updated, not duplicated.
+    pub async fn save_person(&self, record: &PersonRecord, now: i64) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut existing = None;
+        for address in &record.addresses {
+            let row = sqlx::query!("SELECT person_id FROM addresses WHERE address = ?", address)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = row {
+                existing = Some(row.person_id);
+                break;
+            }
+        }
+        let year = i64::from(record.year_of_birth);
+        let kyc = i64::from(record.kyc_verified);
+        let id = match existing {
+            Some(id) => {
+                sqlx::query!(
+                    "UPDATE people SET full_name = ?, gender = ?, year_of_birth = ?, abha_number_masked = ?,
+                     mobile_masked = ?, email_masked = ?, kyc_verified = ?, photo = ?, updated_at = ? WHERE id = ?",
+                    record.full_name,
+                    record.gender,
+                    year,
+                    record.abha_number_masked,
+                    record.mobile_masked,
+                    record.email_masked,
+                    kyc,
+                    record.photo,
+                    now,
+                    id
+                )
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+            None => {
+                sqlx::query!(
+                    r#"INSERT INTO people (full_name, gender, year_of_birth, abha_number_masked, mobile_masked,
+                       email_masked, kyc_verified, photo, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       RETURNING id AS "id!""#,
+                    record.full_name,
+                    record.gender,
+                    year,
+                    record.abha_number_masked,
+                    record.mobile_masked,
+                    record.email_masked,
+                    kyc,
+                    record.photo,
+                    now
+                )
+                .fetch_one(&mut *tx)
+                .await?
+                .id
+            }
+        };
+        for address in &record.addresses {
+            let is_default = i64::from(record.default_address.as_ref() == Some(address));
+            sqlx::query!(
+                "INSERT INTO addresses (address, person_id, is_default, added_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (address) DO UPDATE SET person_id = excluded.person_id, is_default = excluded.is_default",
+                address,
+                id,
+                is_default,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        let text = [
+            Some(record.full_name.as_str()),
+            record.abha_number_masked.as_deref(),
+            record.mobile_masked.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(record.addresses.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+        sqlx::query!("DELETE FROM people_search WHERE rowid = ?", id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!(
+            "INSERT INTO people_search (rowid, text) VALUES (?, ?)",
+            id,
+            text
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn person_by_address(&self, address: &str) -> Result<Option<Person>, StoreError> {
+        let row = sqlx::query_as!(
+            Row,
+            r#"SELECT p.id AS "id!", p.full_name, p.gender, p.year_of_birth, p.abha_number_masked, p.mobile_masked,
+                      p.email_masked, p.kyc_verified, p.photo, p.updated_at,
+                      (SELECT group_concat(address, ' ') FROM addresses WHERE person_id = p.id) AS "addresses?: String",
+                      (SELECT address FROM addresses WHERE person_id = p.id AND is_default = 1) AS "default_address?: String"
+               FROM people p JOIN addresses a ON a.person_id = p.id WHERE a.address = ?"#,
+            address
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Person::from))
+    }
+
+    /// People whose name, address or masked number has words starting with the
+    /// words typed, best matches first.
+    pub async fn search_people(&self, query: &str, limit: u32) -> Result<Vec<Person>, StoreError> {
+        let Some(expression) = match_expression(query) else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT p.id AS "id!", p.full_name, p.gender, p.year_of_birth, p.abha_number_masked, p.mobile_masked,
+                      p.email_masked, p.kyc_verified, p.photo, p.updated_at,
+                      (SELECT group_concat(address, ' ') FROM addresses WHERE person_id = p.id) AS "addresses?: String",
+                      (SELECT address FROM addresses WHERE person_id = p.id AND is_default = 1) AS "default_address?: String"
+               FROM people_search s JOIN people p ON p.id = s.rowid
+               WHERE people_search MATCH ? ORDER BY s.rank LIMIT ?"#,
+            expression,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Person::from).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::match_expression;
+
+    #[test]
+    fn typed_words_become_quoted_prefix_terms() {
+        assert_eq!(
+            match_expression("asha ver").as_deref(),
+            Some("\"asha\"* \"ver\"*")
+        );
+        assert_eq!(match_expression("  ").as_deref(), None);
+        assert_eq!(
+            match_expression("NEAR(\"a\" OR b)").as_deref(),
+            Some("\"NEAR\"* \"a\"* \"OR\"* \"b\"*")
+        );
+        assert_eq!(match_expression("कुमार").as_deref(), Some("\"कुमार\"*"));
+    }
+}

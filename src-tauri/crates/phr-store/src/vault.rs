@@ -1,0 +1,129 @@
+use abdm_types::Sensitive;
+
+/// What the vault keeps, each under its own name so one kind never overwrites another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    /// The SQLCipher key of the local cache.
+    DatabaseKey,
+    /// A user's access token, per ABHA address.
+    UserToken,
+    /// A user's refresh token, per ABHA address.
+    RefreshToken,
+    /// The ABDM client secret of this installation.
+    ClientSecret,
+}
+
+impl SecretKind {
+    fn name(self) -> &'static str {
+        match self {
+            SecretKind::DatabaseKey => "database-key",
+            SecretKind::UserToken => "user-token",
+            SecretKind::RefreshToken => "refresh-token",
+            SecretKind::ClientSecret => "client-secret",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// No usable OS keyring: no Secret Service on the session bus, no session bus,
+    /// or a locked collection the user would not unlock. Nothing was written.
+    #[error("the system keyring is not available")]
+    Unavailable(#[source] keyring::Error),
+    /// The keyring answered but refused or garbled this one entry.
+    #[error("the system keyring failed")]
+    Failed(#[source] keyring::Error),
+    #[error("the keyring task stopped")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+impl From<keyring::Error> for VaultError {
+    fn from(err: keyring::Error) -> Self {
+        match err {
+            keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => {
+                VaultError::Unavailable(err)
+            }
+            other => VaultError::Failed(other),
+        }
+    }
+}
+
+/// Secrets in the OS keyring (Secret Service on Linux, through gnome-keyring or
+/// KWallet), under one service name per installation kind so a development build
+/// never reads a release build's tokens.
+#[derive(Debug, Clone)]
+pub struct Vault {
+    service: String,
+}
+
+impl Vault {
+    /// `service` names this installation, e.g. `in.abhadesktop.client` (release)
+    /// or `in.abhadesktop.client.dev`.
+    pub fn new(service: impl Into<String>) -> Self {
+        Self {
+            service: service.into(),
+        }
+    }
+
+    fn entry(&self, kind: SecretKind, account: &str) -> Result<keyring::Entry, keyring::Error> {
+        keyring::Entry::new(&self.service, &format!("{}:{account}", kind.name()))
+    }
+
+    // The keyring's calls block on D-Bus; they run on tokio's blocking threads.
+    async fn blocking<T: Send + 'static>(
+        f: impl FnOnce() -> Result<T, keyring::Error> + Send + 'static,
+    ) -> Result<T, VaultError> {
+        Ok(tokio::task::spawn_blocking(f).await??)
+    }
+
+    pub async fn persist(
+        &self,
+        kind: SecretKind,
+        account: &str,
+        secret: &Sensitive<String>,
+    ) -> Result<(), VaultError> {
+        let entry = self.entry(kind, account)?;
+        let secret = secret.clone();
+        Self::blocking(move || entry.set_password(secret.expose())).await
+    }
+
+    /// The secret, or `None` when there is none under that name.
+    pub async fn retrieve(
+        &self,
+        kind: SecretKind,
+        account: &str,
+    ) -> Result<Option<Sensitive<String>>, VaultError> {
+        let entry = self.entry(kind, account)?;
+        Self::blocking(move || match entry.get_password() {
+            Ok(secret) => Ok(Some(Sensitive::new(secret))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(err) => Err(err),
+        })
+        .await
+    }
+
+    /// Removes the secret; removing what is not there is fine.
+    pub async fn delete(&self, kind: SecretKind, account: &str) -> Result<(), VaultError> {
+        let entry = self.entry(kind, account)?;
+        Self::blocking(move || match entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(err) => Err(err),
+        })
+        .await
+    }
+
+    /// Whether the keyring works here, by writing, reading back and removing a
+    /// probe entry. The app asks before it relies on the keyring, so "no keyring"
+    /// is a state the user sees, never a silent fallback.
+    pub async fn probe(&self) -> Result<(), VaultError> {
+        let probe = Sensitive::from("probe");
+        self.persist(SecretKind::ClientSecret, "probe", &probe)
+            .await?;
+        let back = self.retrieve(SecretKind::ClientSecret, "probe").await?;
+        self.delete(SecretKind::ClientSecret, "probe").await?;
+        match back {
+            Some(value) if value.expose() == "probe" => Ok(()),
+            _ => Err(VaultError::Failed(keyring::Error::NoEntry)),
+        }
+    }
+}
