@@ -25,12 +25,20 @@ pub struct Person {
 }
 
 /// Each word of what was typed as a quoted prefix term; FTS5 syntax in the
-/// input is thereby plain text, never an operator.
+/// input is thereby plain text, never an operator. A one-character word matches
+/// only itself: as a prefix it would expand to a large part of the index.
 fn match_expression(query: &str) -> Option<String> {
     let terms: Vec<String> = query
         .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_' || c == '@' || is_mark(c)))
         .filter(|t| t.chars().any(char::is_alphanumeric))
-        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+        .map(|t| {
+            let quoted = format!("\"{}\"", t.replace('"', "\"\""));
+            if t.chars().count() > 1 {
+                quoted + "*"
+            } else {
+                quoted
+            }
+        })
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
@@ -87,93 +95,19 @@ impl Store {
     /// cached under any of the addresses is updated, not duplicated.
     pub async fn save_person(&self, record: &PersonRecord, now: i64) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let mut existing = None;
-        for address in &record.addresses {
-            let row = sqlx::query!("SELECT person_id FROM addresses WHERE address = ?", address)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(row) = row {
-                existing = Some(row.person_id);
-                break;
-            }
-        }
-        let year = i64::from(record.year_of_birth);
-        let kyc = i64::from(record.kyc_verified);
-        let id = match existing {
-            Some(id) => {
-                sqlx::query!(
-                    "UPDATE people SET full_name = ?, gender = ?, year_of_birth = ?, abha_number_masked = ?,
-                     mobile_masked = ?, email_masked = ?, kyc_verified = ?, photo = ?, updated_at = ? WHERE id = ?",
-                    record.full_name,
-                    record.gender,
-                    year,
-                    record.abha_number_masked,
-                    record.mobile_masked,
-                    record.email_masked,
-                    kyc,
-                    record.photo,
-                    now,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?;
-                id
-            }
-            None => {
-                sqlx::query!(
-                    r#"INSERT INTO people (full_name, gender, year_of_birth, abha_number_masked, mobile_masked,
-                       email_masked, kyc_verified, photo, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                       RETURNING id AS "id!""#,
-                    record.full_name,
-                    record.gender,
-                    year,
-                    record.abha_number_masked,
-                    record.mobile_masked,
-                    record.email_masked,
-                    kyc,
-                    record.photo,
-                    now
-                )
-                .fetch_one(&mut *tx)
-                .await?
-                .id
-            }
-        };
-        for address in &record.addresses {
-            let is_default = i64::from(record.default_address.as_ref() == Some(address));
-            sqlx::query!(
-                "INSERT INTO addresses (address, person_id, is_default, added_at) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (address) DO UPDATE SET person_id = excluded.person_id, is_default = excluded.is_default",
-                address,
-                id,
-                is_default,
-                now
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
-        let text = [
-            Some(record.full_name.as_str()),
-            record.abha_number_masked.as_deref(),
-            record.mobile_masked.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .chain(record.addresses.iter().map(String::as_str))
-        .collect::<Vec<_>>()
-        .join(" ");
-        sqlx::query!("DELETE FROM people_search WHERE rowid = ?", id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query!(
-            "INSERT INTO people_search (rowid, text) VALUES (?, ?)",
-            id,
-            text
-        )
-        .execute(&mut *tx)
-        .await?;
+        let id = save(&mut tx, record, now).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Saves many people in one transaction: all of them or none.
+    pub async fn save_people(&self, records: &[PersonRecord], now: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for record in records {
+            save(&mut tx, record, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn person_by_address(&self, address: &str) -> Result<Option<Person>, StoreError> {
@@ -203,8 +137,10 @@ impl Store {
                       p.email_masked, p.kyc_verified, p.photo, p.updated_at,
                       (SELECT group_concat(address, ' ') FROM addresses WHERE person_id = p.id) AS "addresses?: String",
                       (SELECT address FROM addresses WHERE person_id = p.id AND is_default = 1) AS "default_address?: String"
-               FROM people_search s JOIN people p ON p.id = s.rowid
-               WHERE people_search MATCH ? ORDER BY s.rank LIMIT ?"#,
+               FROM (SELECT rowid AS id, rank FROM people_search WHERE people_search MATCH ?
+                     ORDER BY rank LIMIT ?) hits
+               JOIN people p ON p.id = hits.id
+               ORDER BY hits.rank"#,
             expression,
             limit
         )
@@ -212,6 +148,99 @@ impl Store {
         .await?;
         Ok(rows.into_iter().map(Person::from).collect())
     }
+}
+
+async fn save(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    record: &PersonRecord,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let mut existing = None;
+    for address in &record.addresses {
+        let row = sqlx::query!("SELECT person_id FROM addresses WHERE address = ?", address)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(row) = row {
+            existing = Some(row.person_id);
+            break;
+        }
+    }
+    let year = i64::from(record.year_of_birth);
+    let kyc = i64::from(record.kyc_verified);
+    let id = match existing {
+        Some(id) => {
+            sqlx::query!(
+                "UPDATE people SET full_name = ?, gender = ?, year_of_birth = ?, abha_number_masked = ?,
+                 mobile_masked = ?, email_masked = ?, kyc_verified = ?, photo = ?, updated_at = ? WHERE id = ?",
+                record.full_name,
+                record.gender,
+                year,
+                record.abha_number_masked,
+                record.mobile_masked,
+                record.email_masked,
+                kyc,
+                record.photo,
+                now,
+                id
+            )
+            .execute(&mut **tx)
+            .await?;
+            id
+        }
+        None => {
+            sqlx::query!(
+                r#"INSERT INTO people (full_name, gender, year_of_birth, abha_number_masked, mobile_masked,
+                   email_masked, kyc_verified, photo, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   RETURNING id AS "id!""#,
+                record.full_name,
+                record.gender,
+                year,
+                record.abha_number_masked,
+                record.mobile_masked,
+                record.email_masked,
+                kyc,
+                record.photo,
+                now
+            )
+            .fetch_one(&mut **tx)
+            .await?
+            .id
+        }
+    };
+    for address in &record.addresses {
+        let is_default = i64::from(record.default_address.as_ref() == Some(address));
+        sqlx::query!(
+            "INSERT INTO addresses (address, person_id, is_default, added_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (address) DO UPDATE SET person_id = excluded.person_id, is_default = excluded.is_default",
+            address,
+            id,
+            is_default,
+            now
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    let text = [
+        Some(record.full_name.as_str()),
+        record.abha_number_masked.as_deref(),
+        record.mobile_masked.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(record.addresses.iter().map(String::as_str))
+    .collect::<Vec<_>>()
+    .join(" ");
+    sqlx::query!("DELETE FROM people_search WHERE rowid = ?", id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO people_search (rowid, text) VALUES (?, ?)",
+        id,
+        text
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
 }
 
 #[cfg(test)]
@@ -227,7 +256,7 @@ mod tests {
         assert_eq!(match_expression("  ").as_deref(), None);
         assert_eq!(
             match_expression("NEAR(\"a\" OR b)").as_deref(),
-            Some("\"NEAR\"* \"a\"* \"OR\"* \"b\"*")
+            Some("\"NEAR\"* \"a\" \"OR\"* \"b\"")
         );
         assert_eq!(match_expression("कुमार").as_deref(), Some("\"कुमार\"*"));
     }
