@@ -17,9 +17,7 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
 /// Commands, events and shared types, as exported to `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new()
-        .commands(tauri_specta::collect_commands![commands::app_info])
-        .typ::<IpcError>()
+    tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![commands::app_info]).typ::<IpcError>()
 }
 
 /// Writes the TypeScript bindings to `path`.
@@ -31,10 +29,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), specta_typescript::
 /// logging and (demo mode) the sandbox are up before any window opens, and a bad
 /// config stops it here with a [`StartError`] naming the key. `run` adds what needs
 /// a real desktop (single instance); tests pass `tauri::test::mock_builder()`.
-pub fn run_app<R: Runtime>(
-    builder: tauri::Builder<R>,
-    startup: Startup,
-) -> Result<tauri::App<R>, StartError> {
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> Result<tauri::App<R>, StartError> {
     let specta = specta_builder::<R>();
     let app = builder
         .invoke_handler(specta.invoke_handler())
@@ -57,13 +52,12 @@ pub fn run() -> ExitCode {
         return cannot_start("there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)");
     }
     // Registered first, as the plugin requires: a second launch focuses this window.
-    let builder =
-        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
-        }));
+    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.set_focus();
+        }
+    }));
     match run_app(builder, Startup::from_process()) {
         Ok(app) => {
             app.run(|_, _| {});

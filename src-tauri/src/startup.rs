@@ -55,21 +55,13 @@ pub enum StartError {
 
 impl Startup {
     pub fn from_process() -> Self {
-        Self {
-            env: std::env::vars()
-                .filter(|(key, _)| key.starts_with("ABHA_"))
-                .collect(),
-            dirs: None,
-        }
+        Self { env: std::env::vars().filter(|(key, _)| key.starts_with("ABHA_")).collect(), dirs: None }
     }
 
     /// Start-up in the given folders with the given `ABHA_*` variables, ignoring
     /// the process environment.
     pub fn isolated(dirs: AppDirs, env: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self {
-            env: env.into_iter().collect(),
-            dirs: Some(dirs),
-        }
+        Self { env: env.into_iter().collect(), dirs: Some(dirs) }
     }
 
     pub(crate) fn start<R: Runtime>(self, paths: &PathResolver<R>) -> Result<Started, StartError> {
@@ -80,9 +72,7 @@ impl Startup {
                 logs: paths.app_log_dir().map_err(StartError::Dirs)?,
             },
         };
-        let config = AppConfig::load(&dirs.config.join(CONFIG_FILE_NAME), |key| {
-            self.env.get(key).cloned()
-        })?;
+        let config = AppConfig::load(&dirs.config.join(CONFIG_FILE_NAME), |key| self.env.get(key).cloned())?;
         let telemetry = match telemetry::init(&dirs.logs, &config.log_filter) {
             Ok(telemetry) => Some(telemetry),
             // Another app instance in this process (tests) already logs.
@@ -98,11 +88,7 @@ impl Startup {
             Target::AbdmSandbox(abdm) | Target::AbdmProduction(abdm) => (abdm, None),
         };
         tracing::info!(%mode, abdm_host = abdm.phr_base_url.host(), logs = %dirs.logs.display(), "started");
-        Ok(Started {
-            phr: Phr::new(mode, abdm),
-            _telemetry: telemetry,
-            _sandbox: sandbox,
-        })
+        Ok(Started { phr: Phr::new(mode, abdm), _telemetry: telemetry, _sandbox: sandbox })
     }
 }
 

@@ -14,31 +14,19 @@ use tauri::{
 };
 
 fn dirs(root: &Path) -> AppDirs {
-    AppDirs {
-        config: root.join("config"),
-        logs: root.join("logs"),
-    }
+    AppDirs { config: root.join("config"), logs: root.join("logs") }
 }
 
 fn build(startup: Startup) -> Result<tauri::App<MockRuntime>, abha_desktop::StartError> {
     abha_desktop::run_app(mock_builder(), startup)
 }
 
-fn invoke(
-    app: &tauri::App<MockRuntime>,
-    cmd: &str,
-) -> Result<serde_json::Value, serde_json::Value> {
+fn invoke(app: &tauri::App<MockRuntime>, cmd: &str) -> Result<serde_json::Value, serde_json::Value> {
     invoke_from(app, "main", cmd)
 }
 
-fn invoke_from(
-    app: &tauri::App<MockRuntime>,
-    window: &str,
-    cmd: &str,
-) -> Result<serde_json::Value, serde_json::Value> {
-    let webview = WebviewWindowBuilder::new(app, window, Default::default())
-        .build()
-        .expect("window");
+fn invoke_from(app: &tauri::App<MockRuntime>, window: &str, cmd: &str) -> Result<serde_json::Value, serde_json::Value> {
+    let webview = WebviewWindowBuilder::new(app, window, Default::default()).build().expect("window");
     get_ipc_response(
         &webview,
         InvokeRequest {
@@ -63,21 +51,14 @@ fn app_info_reports_version_and_demo_mode_with_the_embedded_sandbox() {
 
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(info["mode"], "demo");
-    assert_eq!(
-        info["abdmHost"], "127.0.0.1",
-        "demo mode must not reach beyond loopback"
-    );
+    assert_eq!(info["abdmHost"], "127.0.0.1", "demo mode must not reach beyond loopback");
 }
 
 #[test]
 fn app_info_reports_the_configured_abdm_host_outside_demo_mode() {
     let root = tempfile::tempdir().unwrap();
-    let env = [
-        ("ABHA_MODE", "abdm-sandbox"),
-        ("ABHA_CLIENT_ID", "SBX_000123"),
-        ("ABHA_REQUESTER_ID", "IN3410000260"),
-    ]
-    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    let env = [("ABHA_MODE", "abdm-sandbox"), ("ABHA_CLIENT_ID", "SBX_000123"), ("ABHA_REQUESTER_ID", "IN3410000260")]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
     let app = build(Startup::isolated(dirs(root.path()), env)).expect("app starts in sandbox mode");
 
     let info = invoke(&app, "app_info").expect("app_info succeeds");
@@ -91,11 +72,7 @@ fn an_invalid_config_file_stops_start_up_naming_the_key() {
     let root = tempfile::tempdir().unwrap();
     let dirs = dirs(root.path());
     std::fs::create_dir_all(&dirs.config).unwrap();
-    std::fs::write(
-        dirs.config.join("config.toml"),
-        "mode = \"abdm-sandbox\"\n[abdm]\ncm_suffix = \"SBX\"\n",
-    )
-    .unwrap();
+    std::fs::write(dirs.config.join("config.toml"), "mode = \"abdm-sandbox\"\n[abdm]\ncm_suffix = \"SBX\"\n").unwrap();
 
     let Err(err) = build(Startup::isolated(dirs, [])) else {
         panic!("start-up must fail");
@@ -117,8 +94,7 @@ fn an_unknown_command_is_refused() {
 fn a_window_without_a_capability_cannot_call_app_commands() {
     let root = tempfile::tempdir().unwrap();
     let app = build(Startup::isolated(dirs(root.path()), [])).unwrap();
-    let refused =
-        invoke_from(&app, "popup", "app_info").expect_err("only `main` is granted app_info");
+    let refused = invoke_from(&app, "popup", "app_info").expect_err("only `main` is granted app_info");
     assert!(refused.to_string().contains("not allowed"), "{refused}");
 }
 

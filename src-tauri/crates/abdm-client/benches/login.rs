@@ -9,9 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 fn login(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let (sandbox, client) = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let sandbox = abdm_sandbox::spawn(listener).await.expect("spawn sandbox");
         let config = AbdmConfig {
             phr_base_url: BaseUrl::parse(&sandbox.phr_base_url()).expect("url"),
@@ -20,8 +18,7 @@ fn login(c: &mut Criterion) {
             requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
             cm_suffix: CmSuffix::sandbox(),
         };
-        let client = AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET))
-            .expect("client");
+        let client = AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).expect("client");
         (sandbox, client)
     });
     let contact = Contact::Mobile(Mobile::parse("9876543210").expect("mobile"));
@@ -29,22 +26,10 @@ fn login(c: &mut Criterion) {
 
     c.bench_function("mobile OTP login (3 calls, loopback sandbox)", |b| {
         b.to_async(&runtime).iter(|| async {
-            let txn = client
-                .login_contact_init(&contact)
-                .await
-                .expect("init")
-                .transaction_id;
-            let sent = sandbox
-                .outbox()
-                .into_iter()
-                .rev()
-                .find(|m| m.transaction_id == txn)
-                .expect("OTP sent");
+            let txn = client.login_contact_init(&contact).await.expect("init").transaction_id;
+            let sent = sandbox.outbox().into_iter().rev().find(|m| m.transaction_id == txn).expect("OTP sent");
             let otp = Otp::parse(&sent.otp).expect("otp");
-            client
-                .login_pre_verify(&txn, &otp)
-                .await
-                .expect("pre-verify");
+            client.login_pre_verify(&txn, &otp).await.expect("pre-verify");
             client.login_choose(&txn, &chosen).await.expect("confirm")
         })
     });

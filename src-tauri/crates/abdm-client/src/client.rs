@@ -30,11 +30,7 @@ pub struct ClientOptions {
 impl Default for ClientOptions {
     fn default() -> Self {
         // ABDM's sandbox is slow at times; its own app waits far longer than this.
-        Self {
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(30),
-            padding: Padding::Pkcs1v15,
-        }
+        Self { connect_timeout: Duration::from_secs(10), timeout: Duration::from_secs(30), padding: Padding::Pkcs1v15 }
     }
 }
 
@@ -64,9 +60,7 @@ struct Session {
 
 impl std::fmt::Debug for AbdmClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AbdmClient")
-            .field("config", &self.inner.config)
-            .finish_non_exhaustive()
+        f.debug_struct("AbdmClient").field("config", &self.inner.config).finish_non_exhaustive()
     }
 }
 
@@ -140,10 +134,7 @@ impl AbdmClient {
     /// The gateway session token, opening or refreshing the session when needed.
     pub(crate) async fn gateway_token(&self) -> Result<Sensitive<String>, AbdmError> {
         let mut session = self.inner.session.lock().await;
-        if let Some(live) = session
-            .as_ref()
-            .filter(|s| s.expires_at > Instant::now() + SESSION_MARGIN)
-        {
+        if let Some(live) = session.as_ref().filter(|s| s.expires_at > Instant::now() + SESSION_MARGIN) {
             return Ok(live.access_token.clone());
         }
         let refresh = session.as_ref().and_then(|s| s.refresh_token.clone());
@@ -165,32 +156,19 @@ impl AbdmClient {
         *self.inner.session.lock().await = None;
     }
 
-    async fn open_session(
-        &self,
-        refresh: Option<&Sensitive<String>>,
-    ) -> Result<Session, AbdmError> {
+    async fn open_session(&self, refresh: Option<&Sensitive<String>>) -> Result<Session, AbdmError> {
         let config = &self.inner.config;
         let request = SessionRequest {
             client_id: config.client_id.clone(),
             client_secret: self.inner.client_secret.expose().clone(),
-            grant_type: if refresh.is_some() {
-                "refresh_token"
-            } else {
-                "client_credentials"
-            }
-            .to_owned(),
+            grant_type: if refresh.is_some() { "refresh_token" } else { "client_credentials" }.to_owned(),
             refresh_token: refresh.map(|r| r.expose().clone()),
         };
         let url = config.gateway_base_url.endpoint("v0.5/sessions");
         let started = Instant::now();
         // Opening a session changes nothing at ABDM, so a lost reply may be retried.
         let reply: SessionResponse = retry_safe(|| async {
-            let builder = self
-                .inner
-                .http
-                .post(url.clone())
-                .header("X-CM-ID", config.cm_suffix.as_ref())
-                .json(&request);
+            let builder = self.inner.http.post(url.clone()).header("X-CM-ID", config.cm_suffix.as_ref()).json(&request);
             let response = self.send(builder).await?;
             decode(response).await
         })
@@ -204,22 +182,13 @@ impl AbdmClient {
     }
 
     async fn send(&self, builder: RequestBuilder) -> Result<Response, AbdmError> {
-        builder.send().await.map_err(|err| {
-            if err.is_timeout() {
-                AbdmError::Timeout(err)
-            } else {
-                AbdmError::Unreachable(err)
-            }
-        })
+        builder
+            .send()
+            .await
+            .map_err(|err| if err.is_timeout() { AbdmError::Timeout(err) } else { AbdmError::Unreachable(err) })
     }
 
-    fn builder(
-        &self,
-        method: Method,
-        path: &str,
-        token: &Sensitive<String>,
-        auth: &Auth<'_>,
-    ) -> RequestBuilder {
+    fn builder(&self, method: Method, path: &str, token: &Sensitive<String>, auth: &Auth<'_>) -> RequestBuilder {
         let config = &self.inner.config;
         let builder = self
             .inner
@@ -247,17 +216,12 @@ impl AbdmClient {
     ) -> Result<Response, AbdmError> {
         for attempt in 0..2 {
             let token = self.gateway_token().await?;
-            let mut builder = self
-                .builder(method.clone(), path, &token, auth)
-                .query(query);
+            let mut builder = self.builder(method.clone(), path, &token, auth).query(query);
             if let Some(body) = body {
                 builder = builder.json(body);
             }
             let response = self.send(builder).await?;
-            if response.status() == reqwest::StatusCode::UNAUTHORIZED
-                && attempt == 0
-                && matches!(auth, Auth::Gateway)
-            {
+            if response.status() == reqwest::StatusCode::UNAUTHORIZED && attempt == 0 && matches!(auth, Auth::Gateway) {
                 self.forget_session().await;
                 continue;
             }
@@ -273,10 +237,7 @@ impl AbdmClient {
         auth: Auth<'_>,
         query: &[(&str, &str)],
     ) -> Result<T, AbdmError> {
-        retry_safe(|| async {
-            decode(self.call(Method::GET, path, &auth, None, query).await?).await
-        })
-        .await
+        retry_safe(|| async { decode(self.call(Method::GET, path, &auth, None, query).await?).await }).await
     }
 
     /// A POST, never retried on its own: it may send an OTP or create an address.
@@ -287,11 +248,7 @@ impl AbdmClient {
         body: &B,
     ) -> Result<T, AbdmError> {
         let body = serde_json::to_value(body).expect("request bodies serialise");
-        decode(
-            self.call(Method::POST, path, &auth, Some(&body), &[])
-                .await?,
-        )
-        .await
+        decode(self.call(Method::POST, path, &auth, Some(&body), &[]).await?).await
     }
 
     /// A POST whose body holds encrypted credentials. If ABDM cannot decrypt them
@@ -306,10 +263,7 @@ impl AbdmClient {
         let key = self.public_key().await?;
         match self.post(path, auth, &build(&key)?).await {
             Err(err) if err.is_decrypt_rejection() => {
-                tracing::warn!(
-                    path,
-                    "ABDM could not decrypt a credential; fetching its key again"
-                );
+                tracing::warn!(path, "ABDM could not decrypt a credential; fetching its key again");
                 let key = self.fetch_key().await?;
                 self.post(path, auth, &build(&key)?).await
             }
@@ -321,31 +275,20 @@ impl AbdmClient {
 /// ABDM hands tokens out with `Bearer ` in front and wants them back the same way.
 fn bearer(token: &Sensitive<String>) -> String {
     let raw = token.expose();
-    if raw.starts_with("Bearer ") {
-        raw.clone()
-    } else {
-        format!("Bearer {raw}")
-    }
+    if raw.starts_with("Bearer ") { raw.clone() } else { format!("Bearer {raw}") }
 }
 
 async fn read(response: Response) -> Result<(u16, String), AbdmError> {
     let status = response.status().as_u16();
-    let raw = response.text().await.map_err(|err| {
-        if err.is_timeout() {
-            AbdmError::Timeout(err)
-        } else {
-            AbdmError::Unreachable(err)
-        }
-    })?;
+    let raw = response
+        .text()
+        .await
+        .map_err(|err| if err.is_timeout() { AbdmError::Timeout(err) } else { AbdmError::Unreachable(err) })?;
     Ok((status, raw))
 }
 
 fn rejected(status: u16, raw: String) -> AbdmError {
-    AbdmError::Rejected {
-        status,
-        failure: ApiFailure::parse(&raw),
-        raw,
-    }
+    AbdmError::Rejected { status, failure: ApiFailure::parse(&raw), raw }
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, AbdmError> {
@@ -353,11 +296,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, AbdmError>
     if !(200..300).contains(&status) {
         return Err(rejected(status, raw));
     }
-    serde_json::from_str(&raw).map_err(|source| AbdmError::Malformed {
-        status,
-        raw,
-        source,
-    })
+    serde_json::from_str(&raw).map_err(|source| AbdmError::Malformed { status, raw, source })
 }
 
 /// Runs `op` again once if it failed in a way worth retrying unchanged.

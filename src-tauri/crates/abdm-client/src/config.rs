@@ -102,14 +102,8 @@ mod tests {
     #[test]
     fn endpoints_keep_the_base_path() {
         let base = BaseUrl::parse("https://dev.abdm.gov.in/cm").unwrap();
-        assert_eq!(
-            base.endpoint("v1/apps/generate/otp").as_str(),
-            "https://dev.abdm.gov.in/cm/v1/apps/generate/otp"
-        );
-        assert_eq!(
-            base.endpoint("/v1/apps/generate/otp").as_str(),
-            "https://dev.abdm.gov.in/cm/v1/apps/generate/otp"
-        );
+        assert_eq!(base.endpoint("v1/apps/generate/otp").as_str(), "https://dev.abdm.gov.in/cm/v1/apps/generate/otp");
+        assert_eq!(base.endpoint("/v1/apps/generate/otp").as_str(), "https://dev.abdm.gov.in/cm/v1/apps/generate/otp");
     }
 
     #[test]
@@ -117,33 +111,18 @@ mod tests {
         assert!(BaseUrl::parse("http://127.0.0.1:8099/cm/").is_ok());
         assert!(BaseUrl::parse("http://localhost:8099").is_ok());
         assert!(BaseUrl::parse("http://[::1]:8099").is_ok());
-        assert_eq!(
-            BaseUrl::parse("http://dev.abdm.gov.in/cm"),
-            Err(BaseUrlError::NotHttps)
-        );
-        assert_eq!(
-            BaseUrl::parse("ftp://127.0.0.1/"),
-            Err(BaseUrlError::NotHttps)
-        );
+        assert_eq!(BaseUrl::parse("http://dev.abdm.gov.in/cm"), Err(BaseUrlError::NotHttps));
+        assert_eq!(BaseUrl::parse("ftp://127.0.0.1/"), Err(BaseUrlError::NotHttps));
     }
 
     #[test]
     fn queries_and_credentials_in_a_base_url_are_rejected() {
-        assert_eq!(
-            BaseUrl::parse("https://x.in/cm?a=1"),
-            Err(BaseUrlError::HasExtras)
-        );
-        assert_eq!(
-            BaseUrl::parse("https://me@x.in/cm"),
-            Err(BaseUrlError::HasExtras)
-        );
+        assert_eq!(BaseUrl::parse("https://x.in/cm?a=1"), Err(BaseUrlError::HasExtras));
+        assert_eq!(BaseUrl::parse("https://me@x.in/cm"), Err(BaseUrlError::HasExtras));
     }
 
     #[test]
     fn garbage_is_malformed() {
-        assert!(matches!(
-            BaseUrl::parse("not a url"),
-            Err(BaseUrlError::Malformed(_))
-        ));
+        assert!(matches!(BaseUrl::parse("not a url"), Err(BaseUrlError::Malformed(_))));
     }
 }

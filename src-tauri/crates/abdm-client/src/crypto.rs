@@ -46,9 +46,7 @@ impl EncryptionKey {
             RsaPublicKey::from_pkcs1_pem(text).map_err(|e| AbdmError::Key(e.to_string()))?
         } else {
             let compact: String = text.split_whitespace().collect();
-            let der = STANDARD
-                .decode(compact)
-                .map_err(|_| AbdmError::Key("not base64, not PEM".into()))?;
+            let der = STANDARD.decode(compact).map_err(|_| AbdmError::Key("not base64, not PEM".into()))?;
             RsaPublicKey::from_public_key_der(&der)
                 .map_err(|e| e.to_string())
                 .or_else(|_| RsaPublicKey::from_pkcs1_der(&der).map_err(|e| e.to_string()))
@@ -66,13 +64,8 @@ impl EncryptionKey {
     pub fn encrypt(&self, plain: &str) -> Result<Encrypted, AbdmError> {
         let mut rng = rand::thread_rng();
         let ciphertext = match self.padding {
-            Padding::Pkcs1v15 => self
-                .key
-                .encrypt(&mut rng, Pkcs1v15Encrypt, plain.as_bytes()),
-            Padding::OaepSha1 => {
-                self.key
-                    .encrypt(&mut rng, Oaep::new::<sha1::Sha1>(), plain.as_bytes())
-            }
+            Padding::Pkcs1v15 => self.key.encrypt(&mut rng, Pkcs1v15Encrypt, plain.as_bytes()),
+            Padding::OaepSha1 => self.key.encrypt(&mut rng, Oaep::new::<sha1::Sha1>(), plain.as_bytes()),
         }
         .map_err(AbdmError::Encrypt)?;
         Ok(Encrypted(STANDARD.encode(ciphertext)))

@@ -15,11 +15,7 @@ pub enum AbdmError {
     Timeout(#[source] reqwest::Error),
     /// ABDM answered with an error status.
     #[error("ABDM refused the request (HTTP {status}{})", .failure.summary())]
-    Rejected {
-        status: u16,
-        failure: ApiFailure,
-        raw: String,
-    },
+    Rejected { status: u16, failure: ApiFailure, raw: String },
     /// ABDM answered with a success status but a body that is not the documented shape.
     #[error("ABDM's reply could not be read (HTTP {status})")]
     Malformed {
@@ -42,9 +38,7 @@ pub enum AbdmError {
 impl AbdmError {
     pub fn status(&self) -> Option<u16> {
         match self {
-            AbdmError::Rejected { status, .. } | AbdmError::Malformed { status, .. } => {
-                Some(*status)
-            }
+            AbdmError::Rejected { status, .. } | AbdmError::Malformed { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -83,11 +77,7 @@ impl AbdmError {
     /// rotated key looks like).
     pub(crate) fn is_decrypt_rejection(&self) -> bool {
         match self {
-            AbdmError::Rejected {
-                status: 400,
-                failure,
-                ..
-            } => {
+            AbdmError::Rejected { status: 400, failure, .. } => {
                 failure.codes().contains(&"ABDM-1502")
                     || failure.message.as_deref().is_some_and(|m| {
                         let m = m.to_ascii_lowercase();
@@ -102,21 +92,13 @@ impl AbdmError {
 impl fmt::Debug for AbdmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AbdmError::Rejected {
-                status,
-                failure,
-                raw,
-            } => f
+            AbdmError::Rejected { status, failure, raw } => f
                 .debug_struct("Rejected")
                 .field("status", status)
                 .field("codes", &failure.codes())
                 .field("raw_len", &raw.len())
                 .finish(),
-            AbdmError::Malformed {
-                status,
-                raw,
-                source,
-            } => f
+            AbdmError::Malformed { status, raw, source } => f
                 .debug_struct("Malformed")
                 .field("status", status)
                 .field("raw_len", &raw.len())
@@ -149,11 +131,7 @@ impl ApiFailure {
                 code: Some(clean(&api.code)),
                 message: Some(api.message),
                 detail_codes: api.details.iter().map(|d| clean(&d.code)).collect(),
-                fields: api
-                    .details
-                    .into_iter()
-                    .filter_map(|d| d.attribute.map(|a| (a.key, a.value)))
-                    .collect(),
+                fields: api.details.into_iter().filter_map(|d| d.attribute.map(|a| (a.key, a.value))).collect(),
             };
         }
         if let Ok(gateway) = serde_json::from_str::<GatewayError>(raw) {
@@ -171,21 +149,13 @@ impl ApiFailure {
                 .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_owned())))
                 .collect();
             let message = fields.first().map(|(_, m)| m.clone());
-            return Self {
-                message,
-                fields,
-                ..Self::default()
-            };
+            return Self { message, fields, ..Self::default() };
         }
         Self::default()
     }
 
     pub fn codes(&self) -> Vec<&str> {
-        self.code
-            .iter()
-            .chain(self.detail_codes.iter())
-            .map(String::as_str)
-            .collect()
+        self.code.iter().chain(self.detail_codes.iter()).map(String::as_str).collect()
     }
 
     fn summary(&self) -> String {
@@ -206,10 +176,7 @@ mod tests {
             r#"{"code":"MIS-422","message":"Unable to process","details":[{"code":"MIS-1010","message":"Invalid Data","attribute":{"key":"email","value":"email is invalid"}}]}"#,
         );
         assert_eq!(f.codes(), ["MIS-422", "MIS-1010"]);
-        assert_eq!(
-            f.fields,
-            [("email".to_owned(), "email is invalid".to_owned())]
-        );
+        assert_eq!(f.fields, [("email".to_owned(), "email is invalid".to_owned())]);
     }
 
     #[test]
@@ -222,8 +189,7 @@ mod tests {
 
     #[test]
     fn the_gateway_shape_is_read() {
-        let f =
-            ApiFailure::parse(r#"{"error":{"code":1401,"message":"Invalid client Id or secret"}}"#);
+        let f = ApiFailure::parse(r#"{"error":{"code":1401,"message":"Invalid client Id or secret"}}"#);
         assert_eq!(f.codes(), ["1401"]);
         assert_eq!(f.message.as_deref(), Some("Invalid client Id or secret"));
     }
@@ -235,10 +201,7 @@ mod tests {
         );
         assert!(f.codes().is_empty());
         assert_eq!(f.fields.len(), 2);
-        assert!(
-            f.fields
-                .contains(&("otpValue".to_owned(), "Invalid OTP Value".to_owned()))
-        );
+        assert!(f.fields.contains(&("otpValue".to_owned(), "Invalid OTP Value".to_owned())));
     }
 
     #[test]
@@ -249,10 +212,7 @@ mod tests {
 
     #[test]
     fn text_bodies_give_an_empty_failure() {
-        assert_eq!(
-            ApiFailure::parse("<html>Bad Gateway</html>"),
-            ApiFailure::default()
-        );
+        assert_eq!(ApiFailure::parse("<html>Bad Gateway</html>"), ApiFailure::default());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! here and nowhere else.
 
 use abdm_types::{
-    AbhaAddress, AbhaNumber, AddressName, DistrictCode, Email, Gender, Mobile, Otp, Password,
-    Pincode, Sensitive, StateCode, YearOfBirth, phr::*,
+    AbhaAddress, AbhaNumber, AddressName, DistrictCode, Email, Gender, Mobile, Otp, Password, Pincode, Sensitive,
+    StateCode, YearOfBirth, phr::*,
 };
 
 use crate::{AbdmClient, AbdmError, client::Auth};
@@ -71,42 +71,34 @@ impl AbdmClient {
         Requester::phr(self.config().requester_id.clone())
     }
 
+    fn hid_auth_init(&self, number: &AbhaNumber, mode: AuthMode) -> HidAuthInitRequest {
+        HidAuthInitRequest {
+            health_id_number: number.hyphenated(),
+            purpose: PURPOSE_CM_ACCESS.to_owned(),
+            auth_mode: mode,
+            requester: self.requester(),
+        }
+    }
+
     // ---- Registration by mobile or email ----
 
     /// `POST /v1/apps/generate/otp`: sends an OTP to the mobile or email.
     pub async fn generate_otp(&self, contact: &Contact) -> Result<SessionResponse, AbdmError> {
         self.post_encrypted("v1/apps/generate/otp", Auth::Gateway, |key| {
-            Ok(GenerateOtpRequest {
-                value: key.encrypt(contact.expose())?,
-                auth_mode: contact.auth_mode(),
-            })
+            Ok(GenerateOtpRequest { value: key.encrypt(contact.expose())?, auth_mode: contact.auth_mode() })
         })
         .await
     }
 
     /// `POST /v1/apps/resend/otp`
     pub async fn resend_otp(&self, session_id: &str) -> Result<ResendOtpResponse, AbdmError> {
-        self.post(
-            "v1/apps/resend/otp",
-            Auth::Gateway,
-            &ResendOtpRequest {
-                session_id: session_id.to_owned(),
-            },
-        )
-        .await
+        self.post("v1/apps/resend/otp", Auth::Gateway, &ResendOtpRequest { session_id: session_id.to_owned() }).await
     }
 
     /// `POST /v1/apps/validate/otp`: answers the addresses already on the mobile or email.
-    pub async fn validate_otp(
-        &self,
-        session_id: &str,
-        otp: &Otp,
-    ) -> Result<ValidateOtpResponse, AbdmError> {
+    pub async fn validate_otp(&self, session_id: &str, otp: &Otp) -> Result<ValidateOtpResponse, AbdmError> {
         self.post_encrypted("v1/apps/validate/otp", Auth::Gateway, |key| {
-            Ok(ValidateOtpRequest {
-                value: key.encrypt(otp.expose())?,
-                session_id: session_id.to_owned(),
-            })
+            Ok(ValidateOtpRequest { value: key.encrypt(otp.expose())?, session_id: session_id.to_owned() })
         })
         .await
     }
@@ -133,16 +125,8 @@ impl AbdmClient {
                 gender: details.gender.code().to_owned(),
                 state_code: details.state.to_string(),
                 district_code: details.district.to_string(),
-                email: details
-                    .email
-                    .as_ref()
-                    .map(|e| key.encrypt(e.expose()))
-                    .transpose()?,
-                mobile: details
-                    .mobile
-                    .as_ref()
-                    .map(|m| key.encrypt(m.expose()))
-                    .transpose()?,
+                email: details.email.as_ref().map(|e| key.encrypt(e.expose())).transpose()?,
+                mobile: details.mobile.as_ref().map(|m| key.encrypt(m.expose())).transpose()?,
                 country_code: Some("+91".to_owned()),
                 pin_code: details.pincode.to_string(),
                 address: details.address.clone(),
@@ -153,24 +137,13 @@ impl AbdmClient {
 
     /// `POST /v1/apps/phr/suggestion`: free names (without suffix) for this person.
     pub async fn suggestions(&self, session_id: &str) -> Result<Vec<String>, AbdmError> {
-        self.post(
-            "v1/apps/phr/suggestion",
-            Auth::Gateway,
-            &SuggestionRequest {
-                session_id: session_id.to_owned(),
-            },
-        )
-        .await
+        self.post("v1/apps/phr/suggestion", Auth::Gateway, &SuggestionRequest { session_id: session_id.to_owned() })
+            .await
     }
 
     /// `GET /v1/apps/phrAddress/isExist`: whether the address is taken.
     pub async fn is_address_taken(&self, address: &AbhaAddress) -> Result<bool, AbdmError> {
-        self.get(
-            "v1/apps/phrAddress/isExist",
-            Auth::Gateway,
-            &[("phrAddress", &address.expose())],
-        )
-        .await
+        self.get("v1/apps/phrAddress/isExist", Auth::Gateway, &[("phrAddress", &address.expose())]).await
     }
 
     /// `POST /v1/apps/create/phrAddress`: the new address and the user's token.
@@ -181,14 +154,7 @@ impl AbdmClient {
         password: Option<&Password>,
         already_existed: bool,
     ) -> Result<CreatePhrAddressResponse, AbdmError> {
-        self.create(
-            "v1/apps/create/phrAddress",
-            session_id,
-            name,
-            password,
-            already_existed,
-        )
-        .await
+        self.create("v1/apps/create/phrAddress", session_id, name, password, already_existed).await
     }
 
     async fn create(
@@ -213,53 +179,22 @@ impl AbdmClient {
     // ---- Registration by ABHA number ----
 
     /// `POST /v1/apps/registration/hid/search/auth-mode`
-    pub async fn kyc_auth_modes(
-        &self,
-        number: &AbhaNumber,
-    ) -> Result<AuthModesResponse, AbdmError> {
-        let request = HidSearchRequest {
-            health_id_number: number.hyphenated(),
-        };
-        self.post(
-            "v1/apps/registration/hid/search/auth-mode",
-            Auth::Gateway,
-            &request,
-        )
-        .await
+    pub async fn kyc_auth_modes(&self, number: &AbhaNumber) -> Result<AuthModesResponse, AbdmError> {
+        let request = HidSearchRequest { health_id_number: number.hyphenated() };
+        self.post("v1/apps/registration/hid/search/auth-mode", Auth::Gateway, &request).await
     }
 
     /// `POST /v1/apps/registration/hid/auth-init`: sends an OTP (Aadhaar- or ABHA-linked mobile).
-    pub async fn kyc_auth_init(
-        &self,
-        number: &AbhaNumber,
-        mode: AuthMode,
-    ) -> Result<SessionResponse, AbdmError> {
-        let request = HidAuthInitRequest {
-            health_id_number: number.hyphenated(),
-            purpose: PURPOSE_CM_ACCESS.to_owned(),
-            auth_mode: mode,
-            requester: self.requester(),
-        };
-        self.post(
-            "v1/apps/registration/hid/auth-init",
-            Auth::Gateway,
-            &request,
-        )
-        .await
+    pub async fn kyc_auth_init(&self, number: &AbhaNumber, mode: AuthMode) -> Result<SessionResponse, AbdmError> {
+        let request = self.hid_auth_init(number, mode);
+        self.post("v1/apps/registration/hid/auth-init", Auth::Gateway, &request).await
     }
 
     /// `POST /v1/apps/registration/hid/confirm-init`: the verified KYC profile.
     pub async fn kyc_confirm(&self, session_id: &str, otp: &Otp) -> Result<KycProfile, AbdmError> {
-        self.post_encrypted(
-            "v1/apps/registration/hid/confirm-init",
-            Auth::Gateway,
-            |key| {
-                Ok(HidConfirmInitRequest {
-                    session_id: session_id.to_owned(),
-                    value: key.encrypt(otp.expose())?,
-                })
-            },
-        )
+        self.post_encrypted("v1/apps/registration/hid/confirm-init", Auth::Gateway, |key| {
+            Ok(HidConfirmInitRequest { session_id: session_id.to_owned(), value: key.encrypt(otp.expose())? })
+        })
         .await
     }
 
@@ -271,76 +206,46 @@ impl AbdmClient {
         password: Option<&Password>,
         already_existed: bool,
     ) -> Result<CreatePhrAddressResponse, AbdmError> {
-        self.create(
-            "v1/apps/create/registration/hid/create/phrAddress",
-            session_id,
-            name,
-            password,
-            already_existed,
-        )
-        .await
+        self.create("v1/apps/create/registration/hid/create/phrAddress", session_id, name, password, already_existed)
+            .await
     }
 
     // ---- Login by mobile or email ----
 
     /// `POST /v1/apps/login/mobileEmail/auth-init`
-    pub async fn login_contact_init(
-        &self,
-        contact: &Contact,
-    ) -> Result<TransactionResponse, AbdmError> {
-        self.post_encrypted(
-            "v1/apps/login/mobileEmail/auth-init",
-            Auth::Gateway,
-            |key| {
-                Ok(MobileEmailAuthInitRequest {
-                    value: key.encrypt(contact.expose())?,
-                    purpose: PURPOSE_CM_ACCESS.to_owned(),
-                    auth_mode: contact.auth_mode(),
-                    requester: self.requester(),
-                })
-            },
-        )
+    pub async fn login_contact_init(&self, contact: &Contact) -> Result<TransactionResponse, AbdmError> {
+        self.post_encrypted("v1/apps/login/mobileEmail/auth-init", Auth::Gateway, |key| {
+            Ok(MobileEmailAuthInitRequest {
+                value: key.encrypt(contact.expose())?,
+                purpose: PURPOSE_CM_ACCESS.to_owned(),
+                auth_mode: contact.auth_mode(),
+                requester: self.requester(),
+            })
+        })
         .await
     }
 
     /// `POST /v1/apps/login/mobileEmail/pre-Verify`: the addresses to choose from.
     /// Also the second step of a login by ABHA number.
-    pub async fn login_pre_verify(
-        &self,
-        transaction_id: &str,
-        otp: &Otp,
-    ) -> Result<PreVerifyResponse, AbdmError> {
-        self.post_encrypted(
-            "v1/apps/login/mobileEmail/pre-Verify",
-            Auth::Gateway,
-            |key| {
-                Ok(PreVerifyRequest {
-                    transaction_id: transaction_id.to_owned(),
-                    auth_code: key.encrypt(otp.expose())?,
-                    requester_id: self.config().requester_id.clone(),
-                })
-            },
-        )
+    pub async fn login_pre_verify(&self, transaction_id: &str, otp: &Otp) -> Result<PreVerifyResponse, AbdmError> {
+        self.post_encrypted("v1/apps/login/mobileEmail/pre-Verify", Auth::Gateway, |key| {
+            Ok(PreVerifyRequest {
+                transaction_id: transaction_id.to_owned(),
+                auth_code: key.encrypt(otp.expose())?,
+                requester_id: self.config().requester_id.clone(),
+            })
+        })
         .await
     }
 
     /// `POST /v1/apps/login/mobileEmail/auth-confirm`: the token for the chosen address.
-    pub async fn login_choose(
-        &self,
-        transaction_id: &str,
-        address: &AbhaAddress,
-    ) -> Result<TokenResponse, AbdmError> {
+    pub async fn login_choose(&self, transaction_id: &str, address: &AbhaAddress) -> Result<TokenResponse, AbdmError> {
         let request = MobileEmailAuthConfirmRequest {
             patient_id: address.expose(),
             transaction_id: transaction_id.to_owned(),
             requester_id: self.config().requester_id.clone(),
         };
-        self.post(
-            "v1/apps/login/mobileEmail/auth-confirm",
-            Auth::Gateway,
-            &request,
-        )
-        .await
+        self.post("v1/apps/login/mobileEmail/auth-confirm", Auth::Gateway, &request).await
     }
 
     // ---- Login by ABHA number ----
@@ -355,12 +260,7 @@ impl AbdmClient {
             health_id_number: number.hyphenated(),
             year_of_birth: year_of_birth.get().to_string(),
         };
-        self.post(
-            "v1/apps/login/hid/search/auth-mode",
-            Auth::Gateway,
-            &request,
-        )
-        .await
+        self.post("v1/apps/login/hid/search/auth-mode", Auth::Gateway, &request).await
     }
 
     /// `POST /v1/apps/login/hid/auth-init`; continue with [`Self::login_pre_verify`].
@@ -369,29 +269,15 @@ impl AbdmClient {
         number: &AbhaNumber,
         mode: AuthMode,
     ) -> Result<TransactionResponse, AbdmError> {
-        let request = HidAuthInitRequest {
-            health_id_number: number.hyphenated(),
-            purpose: PURPOSE_CM_ACCESS.to_owned(),
-            auth_mode: mode,
-            requester: self.requester(),
-        };
-        self.post("v1/apps/login/hid/auth-init", Auth::Gateway, &request)
-            .await
+        let request = self.hid_auth_init(number, mode);
+        self.post("v1/apps/login/hid/auth-init", Auth::Gateway, &request).await
     }
 
     // ---- Login by ABHA address ----
 
     /// `GET /v1/apps/phrAddress/search/auth-mode`
-    pub async fn address_auth_modes(
-        &self,
-        address: &AbhaAddress,
-    ) -> Result<AddressAuthModesResponse, AbdmError> {
-        self.get(
-            "v1/apps/phrAddress/search/auth-mode",
-            Auth::Gateway,
-            &[("phrAddress", &address.expose())],
-        )
-        .await
+    pub async fn address_auth_modes(&self, address: &AbhaAddress) -> Result<AddressAuthModesResponse, AbdmError> {
+        self.get("v1/apps/phrAddress/search/auth-mode", Auth::Gateway, &[("phrAddress", &address.expose())]).await
     }
 
     /// `POST /v1/apps/phrAddress/auth-init`: sends the OTP, or readies a password check.
@@ -406,8 +292,7 @@ impl AbdmClient {
             auth_mode: mode,
             requester: self.requester(),
         };
-        self.post("v1/apps/phrAddress/auth-init", Auth::Gateway, &request)
-            .await
+        self.post("v1/apps/phrAddress/auth-init", Auth::Gateway, &request).await
     }
 
     /// `POST /v1/apps/phrAddress/auth-confirm`
@@ -434,65 +319,32 @@ impl AbdmClient {
     }
 
     /// `POST /v1/apps/patients/profile/reset-password`
-    pub async fn reset_password(
-        &self,
-        token: &Sensitive<String>,
-        password: &Password,
-    ) -> Result<(), AbdmError> {
+    pub async fn reset_password(&self, token: &Sensitive<String>, password: &Password) -> Result<(), AbdmError> {
         let _: SuccessResponse = self
-            .post_encrypted(
-                "v1/apps/patients/profile/reset-password",
-                Auth::User(token),
-                |key| {
-                    Ok(ResetPasswordRequest {
-                        password: key.encrypt(password.expose())?,
-                    })
-                },
-            )
+            .post_encrypted("v1/apps/patients/profile/reset-password", Auth::User(token), |key| {
+                Ok(ResetPasswordRequest { password: key.encrypt(password.expose())? })
+            })
             .await?;
         Ok(())
     }
 
     /// `POST /v1/apps/token/refresh`: a new token pair; the old refresh token is spent.
-    pub async fn refresh(
-        &self,
-        refresh_token: &Sensitive<String>,
-    ) -> Result<TokenResponse, AbdmError> {
-        let request = RefreshTokenRequest {
-            refresh_token: refresh_token.expose().clone(),
-        };
-        self.post("v1/apps/token/refresh", Auth::Gateway, &request)
-            .await
+    pub async fn refresh(&self, refresh_token: &Sensitive<String>) -> Result<TokenResponse, AbdmError> {
+        let request = RefreshTokenRequest { refresh_token: refresh_token.expose().clone() };
+        self.post("v1/apps/token/refresh", Auth::Gateway, &request).await
     }
 
     /// `POST /logout`: ends the session at ABDM (both tokens stop working).
-    pub async fn logout(
-        &self,
-        token: &Sensitive<String>,
-        refresh_token: &Sensitive<String>,
-    ) -> Result<(), AbdmError> {
-        let request = RefreshTokenRequest {
-            refresh_token: refresh_token.expose().clone(),
-        };
+    pub async fn logout(&self, token: &Sensitive<String>, refresh_token: &Sensitive<String>) -> Result<(), AbdmError> {
+        let request = RefreshTokenRequest { refresh_token: refresh_token.expose().clone() };
         let _: SuccessResponse = self.post("logout", Auth::User(token), &request).await?;
         Ok(())
     }
 
     /// `POST /v1/account/update/phr-address`: adds an address to the signed-in
     /// person; answers the new address.
-    pub async fn add_address(
-        &self,
-        token: &Sensitive<String>,
-        name: &AddressName,
-    ) -> Result<String, AbdmError> {
-        let request = UpdatePhrAddressRequest {
-            phr_address: format!("{name}@{}", self.config().cm_suffix),
-        };
-        self.post(
-            "v1/account/update/phr-address",
-            Auth::XToken(token),
-            &request,
-        )
-        .await
+    pub async fn add_address(&self, token: &Sensitive<String>, name: &AddressName) -> Result<String, AbdmError> {
+        let request = UpdatePhrAddressRequest { phr_address: format!("{name}@{}", self.config().cm_suffix) };
+        self.post("v1/account/update/phr-address", Auth::XToken(token), &request).await
     }
 }

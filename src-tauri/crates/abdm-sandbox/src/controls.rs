@@ -31,14 +31,7 @@ struct OutboxQuery {
 
 async fn outbox(State(ctx): State<Ctx>, Query(q): Query<OutboxQuery>) -> Json<Vec<SentOtp>> {
     let world = ctx.world();
-    Json(
-        world
-            .outbox
-            .iter()
-            .filter(|m| q.to.as_ref().is_none_or(|to| &m.to == to))
-            .cloned()
-            .collect(),
-    )
+    Json(world.outbox.iter().filter(|m| q.to.as_ref().is_none_or(|to| &m.to == to)).cloned().collect())
 }
 
 async fn clock(State(ctx): State<Ctx>) -> Json<Value> {
@@ -51,10 +44,7 @@ struct Advance {
     advance_secs: i64,
 }
 
-async fn advance_clock(
-    State(ctx): State<Ctx>,
-    bytes: axum::body::Bytes,
-) -> Result<Json<Value>, Fail> {
+async fn advance_clock(State(ctx): State<Ctx>, bytes: axum::body::Bytes) -> Result<Json<Value>, Fail> {
     let request: Advance = body(&bytes)?;
     ctx.clock.advance(request.advance_secs);
     Ok(Json(json!({ "now": ctx.now() })))

@@ -30,10 +30,7 @@ pub struct Clock {
 impl Clock {
     /// Unix seconds.
     pub fn now(&self) -> i64 {
-        let real = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default();
+        let real = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
         real + self.offset_secs.load(Ordering::Relaxed)
     }
 
@@ -70,9 +67,7 @@ impl Ctx {
     pub fn world(&self) -> MutexGuard<'_, World> {
         // A handler that panicked mid-update leaves the world as it was at the
         // panic; carrying on is what a long-running simulator should do.
-        self.world
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn now(&self) -> i64 {
@@ -92,10 +87,7 @@ impl Ctx {
     }
 
     pub fn gateway_token(&self, client_id: &str) -> (String, String) {
-        (
-            self.token(client_id, "gateway", GATEWAY_TOKEN_TTL_SECS),
-            self.token(client_id, "gateway-refresh", 1800),
-        )
+        (self.token(client_id, "gateway", GATEWAY_TOKEN_TTL_SECS), self.token(client_id, "gateway-refresh", 1800))
     }
 
     pub fn user_tokens(&self, address: &str) -> Tokens {
@@ -110,10 +102,7 @@ impl Ctx {
         let token = token.trim();
         let token = token.strip_prefix("Bearer ").unwrap_or(token);
         let claims: Claims = self.keys.verify_jwt(token).ok_or(Fail::Unauthorized)?;
-        if claims.typ != typ
-            || claims.exp <= self.now()
-            || self.world().revoked.contains(&claims.jti)
-        {
+        if claims.typ != typ || claims.exp <= self.now() || self.world().revoked.contains(&claims.jti) {
             return Err(Fail::Unauthorized);
         }
         Ok(claims)
@@ -121,10 +110,7 @@ impl Ctx {
 
     /// The PHR app API wants the gateway session token in `Authorization`.
     pub fn require_gateway(&self, headers: &HeaderMap) -> Result<Claims, Fail> {
-        let value = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .ok_or(Fail::Unauthorized)?;
+        let value = headers.get("authorization").and_then(|v| v.to_str().ok()).ok_or(Fail::Unauthorized)?;
         self.claims(value, "gateway")
     }
 
@@ -139,9 +125,7 @@ impl Ctx {
     }
 
     pub fn decrypt(&self, field: &'static str, value: &Encrypted) -> Result<String, Fail> {
-        self.keys
-            .decrypt(&value.0)
-            .map_err(|_| Fail::NotEncrypted { field })
+        self.keys.decrypt(&value.0).map_err(|_| Fail::NotEncrypted { field })
     }
 
     /// Writes the world to the state file, if there is one. Called after changes.
@@ -152,9 +136,7 @@ impl Ctx {
             Err(err) => return tracing::error!(%err, "cannot serialise the sandbox state"),
         };
         let tmp = path.with_extension("tmp");
-        if let Err(err) =
-            std::fs::write(&tmp, json).and_then(|()| std::fs::rename(&tmp, path.as_ref()))
-        {
+        if let Err(err) = std::fs::write(&tmp, json).and_then(|()| std::fs::rename(&tmp, path.as_ref())) {
             tracing::error!(%err, path = %path.display(), "cannot save the sandbox state");
         }
     }
@@ -162,8 +144,5 @@ impl Ctx {
 
 /// A JSON body, or a 400 in ABDM's shape naming what was wrong with it.
 pub(crate) fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Fail> {
-    serde_json::from_slice(bytes).map_err(|err| Fail::BadRequest {
-        field: "body",
-        reason: err.to_string(),
-    })
+    serde_json::from_slice(bytes).map_err(|err| Fail::BadRequest { field: "body", reason: err.to_string() })
 }

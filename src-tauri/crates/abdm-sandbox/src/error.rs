@@ -54,12 +54,8 @@ impl Fail {
         match self {
             Fail::BadRequest { .. } | Fail::NotEncrypted { .. } => StatusCode::BAD_REQUEST,
             Fail::Unauthorized => StatusCode::UNAUTHORIZED,
-            Fail::UnknownTransaction | Fail::UserNotFound | Fail::NoSuchEndpoint(_) => {
-                StatusCode::NOT_FOUND
-            }
-            Fail::TooManyAttempts { .. } | Fail::ResendTooSoon { .. } => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            Fail::UnknownTransaction | Fail::UserNotFound | Fail::NoSuchEndpoint(_) => StatusCode::NOT_FOUND,
+            Fail::TooManyAttempts { .. } | Fail::ResendTooSoon { .. } => StatusCode::TOO_MANY_REQUESTS,
             Fail::AccountLocked => StatusCode::FORBIDDEN,
             Fail::Injected(status) => *status,
             Fail::OtpInvalid { .. }
@@ -108,29 +104,22 @@ impl Fail {
                 format!("Could not Verify OTP or Password; {attempts_left} attempts left")
             }
             Fail::OtpExpired => "OTP expired, please request a new OTP".to_owned(),
-            Fail::TooManyAttempts { .. } => {
-                "Maximum attempts reached. Please try again after 30 minutes".to_owned()
-            }
+            Fail::TooManyAttempts { .. } => "Maximum attempts reached. Please try again after 30 minutes".to_owned(),
             Fail::ResendTooSoon { retry_after_secs } => {
                 format!("OTP can be resent after {retry_after_secs} seconds")
             }
             Fail::UserNotFound => "No account found".to_owned(),
             Fail::AddressTaken => "ABHA address already exists".to_owned(),
             Fail::AddressPolicy(reason) => format!("Invalid ABHA address: {reason}"),
-            Fail::AddressLimit => {
-                "Maximum 4 ABHA addresses can be linked to one mobile number".to_owned()
-            }
+            Fail::AddressLimit => "Maximum 4 ABHA addresses can be linked to one mobile number".to_owned(),
             Fail::PasswordPolicy(reason) => format!("Password does not meet the policy: {reason}"),
-            Fail::PasswordMissing => {
-                "Login via password is not allowed: no password is set".to_owned()
-            }
+            Fail::PasswordMissing => "Login via password is not allowed: no password is set".to_owned(),
             Fail::PasswordSame => "New password must be different from the old password".to_owned(),
             Fail::AuthModeNotAllowed(mode) => {
                 format!("Auth mode {mode} is not allowed for this account")
             }
             Fail::AccountLocked => {
-                "Maximum login attempts exceeded. Try other modes or try again in 24 hours"
-                    .to_owned()
+                "Maximum login attempts exceeded. Try other modes or try again in 24 hours".to_owned()
             }
             Fail::Injected(_) => "Downstream system(s) is down".to_owned(),
             Fail::NoSuchEndpoint(path) => format!("{path} is not served"),
@@ -139,14 +128,12 @@ impl Fail {
 
     fn attribute(&self) -> Option<ApiErrorAttribute> {
         match self {
-            Fail::BadRequest { field, reason } => Some(ApiErrorAttribute {
-                key: (*field).to_owned(),
-                value: reason.clone(),
-            }),
-            Fail::NotEncrypted { field } => Some(ApiErrorAttribute {
-                key: (*field).to_owned(),
-                value: "must be encrypted".to_owned(),
-            }),
+            Fail::BadRequest { field, reason } => {
+                Some(ApiErrorAttribute { key: (*field).to_owned(), value: reason.clone() })
+            }
+            Fail::NotEncrypted { field } => {
+                Some(ApiErrorAttribute { key: (*field).to_owned(), value: "must be encrypted".to_owned() })
+            }
             _ => None,
         }
     }
@@ -165,8 +152,7 @@ impl IntoResponse for Fail {
             }],
         };
         let mut response = (status, Json(body)).into_response();
-        if let Fail::TooManyAttempts { retry_after_secs } | Fail::ResendTooSoon { retry_after_secs } =
-            self
+        if let Fail::TooManyAttempts { retry_after_secs } | Fail::ResendTooSoon { retry_after_secs } = self
             && let Ok(value) = retry_after_secs.max(1).to_string().parse()
         {
             response.headers_mut().insert("retry-after", value);

@@ -52,9 +52,7 @@ impl Faults {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Fault>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The fault for this path, if any, counting the call against it.
@@ -80,24 +78,15 @@ pub(crate) async fn inject(State(ctx): State<Ctx>, request: Request, next: Next)
             tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(request).await
         }
-        Some(FaultKind::Status { status }) => Fail::Injected(
-            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        )
-        .into_response(),
-        Some(FaultKind::Malformed) => (
-            StatusCode::OK,
-            [("content-type", "application/json")],
-            "{\"sessionId\": \"truncat",
-        )
-            .into_response(),
+        Some(FaultKind::Status { status }) => {
+            Fail::Injected(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)).into_response()
+        }
+        Some(FaultKind::Malformed) => {
+            (StatusCode::OK, [("content-type", "application/json")], "{\"sessionId\": \"truncat").into_response()
+        }
         Some(FaultKind::Drop) => {
             let broken = futures_stream_error();
-            (
-                StatusCode::OK,
-                [("content-type", "application/json")],
-                Body::from_stream(broken),
-            )
-                .into_response()
+            (StatusCode::OK, [("content-type", "application/json")], Body::from_stream(broken)).into_response()
         }
     };
     if persist {
@@ -107,8 +96,7 @@ pub(crate) async fn inject(State(ctx): State<Ctx>, request: Request, next: Next)
 }
 
 /// A body that fails on its first chunk, which makes the server abort the connection.
-fn futures_stream_error() -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send
-{
+fn futures_stream_error() -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
     struct Broken;
     impl futures_core::Stream for Broken {
         type Item = Result<Vec<u8>, std::io::Error>;
@@ -116,10 +104,7 @@ fn futures_stream_error() -> impl futures_core::Stream<Item = Result<Vec<u8>, st
             self: std::pin::Pin<&mut Self>,
             _: &mut std::task::Context<'_>,
         ) -> std::task::Poll<Option<Self::Item>> {
-            std::task::Poll::Ready(Some(Err(std::io::Error::new(
-                std::io::ErrorKind::ConnectionReset,
-                "dropped",
-            ))))
+            std::task::Poll::Ready(Some(Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped"))))
         }
     }
     Broken

@@ -1,8 +1,8 @@
 //! The PHR app API and the gateway session, as the sandbox serves them.
 
 use abdm_types::{
-    AbhaAddress, AbhaNumber, AddressName, CmSuffix, DistrictCode, Email, Gender, Mobile, Password,
-    Pincode, StateCode, YearOfBirth,
+    AbhaAddress, AbhaNumber, AddressName, CmSuffix, DistrictCode, Email, Gender, Mobile, Password, Pincode, StateCode,
+    YearOfBirth,
     gateway::{GatewayError, GatewayErrorBody, SessionRequest, SessionResponse as GatewaySession},
     phr::*,
 };
@@ -18,9 +18,7 @@ use serde::Deserialize;
 use crate::{
     ctx::{Ctx, body},
     error::Fail,
-    world::{
-        ACCOUNT_LOCK_SECS, Account, Channel, Declared, KycRecord, MAX_PASSWORD_FAILURES, TxnKind,
-    },
+    world::{ACCOUNT_LOCK_SECS, Account, Channel, Declared, KycRecord, MAX_PASSWORD_FAILURES, TxnKind},
 };
 
 type Reply<T> = Result<Json<T>, Fail>;
@@ -36,30 +34,18 @@ fn channel_of(mode: AuthMode, plain: &str) -> Result<Channel, Fail> {
     match mode {
         AuthMode::MobileOtp => Mobile::parse(plain)
             .map(|m| Channel::Mobile(m.expose().to_owned()))
-            .map_err(|e| Fail::BadRequest {
-                field: "value",
-                reason: e.to_string(),
-            }),
+            .map_err(|e| Fail::BadRequest { field: "value", reason: e.to_string() }),
         AuthMode::EmailOtp => Email::parse(plain)
             .map(|e| Channel::Email(e.expose().to_owned()))
-            .map_err(|e| Fail::BadRequest {
-                field: "value",
-                reason: e.to_string(),
-            }),
-        AuthMode::AadhaarOtp | AuthMode::Password => {
-            Err(Fail::AuthModeNotAllowed(mode.as_str().to_owned()))
-        }
+            .map_err(|e| Fail::BadRequest { field: "value", reason: e.to_string() }),
+        AuthMode::AadhaarOtp | AuthMode::Password => Err(Fail::AuthModeNotAllowed(mode.as_str().to_owned())),
     }
 }
 
 fn mask_channel(channel: &Channel) -> String {
     let raw = channel.address();
     match channel {
-        Channel::Mobile(_) => format!(
-            "{}XX{}",
-            &raw[..raw.len().min(7)],
-            &raw[raw.len().saturating_sub(1)..]
-        ),
+        Channel::Mobile(_) => format!("{}XX{}", &raw[..raw.len().min(7)], &raw[raw.len().saturating_sub(1)..]),
         Channel::Email(_) => {
             let (local, domain) = raw.split_once('@').unwrap_or((raw, ""));
             format!("{}***@{domain}", local.chars().next().unwrap_or('*'))
@@ -70,10 +56,7 @@ fn mask_channel(channel: &Channel) -> String {
 fn parse_abha_number(raw: &str) -> Result<String, Fail> {
     AbhaNumber::parse(raw)
         .map(|n| n.hyphenated())
-        .map_err(|e| Fail::BadRequest {
-            field: "healthIdNumber",
-            reason: e.to_string(),
-        })
+        .map_err(|e| Fail::BadRequest { field: "healthIdNumber", reason: e.to_string() })
 }
 
 /// A requested new address: `name` or `name@sbx`, checked against the policy.
@@ -82,9 +65,7 @@ fn new_address(raw: &str) -> Result<String, Fail> {
     let name = match raw.split_once('@') {
         Some((name, suffix)) if suffix == SUFFIX => name.to_owned(),
         Some(_) => {
-            return Err(Fail::AddressPolicy(format!(
-                "the address must end in @{SUFFIX}"
-            )));
+            return Err(Fail::AddressPolicy(format!("the address must end in @{SUFFIX}")));
         }
         None => raw,
     };
@@ -114,38 +95,19 @@ pub(crate) async fn public_certificate(State(ctx): State<Ctx>) -> String {
 
 pub(crate) async fn gateway_sessions(State(ctx): State<Ctx>, bytes: Bytes) -> Response {
     let refuse = |status: StatusCode, code: i64, message: &str| {
-        (
-            status,
-            Json(GatewayError {
-                error: GatewayErrorBody {
-                    code,
-                    message: message.to_owned(),
-                },
-            }),
-        )
-            .into_response()
+        (status, Json(GatewayError { error: GatewayErrorBody { code, message: message.to_owned() } })).into_response()
     };
     let Ok(request) = serde_json::from_slice::<SessionRequest>(&bytes) else {
         return refuse(StatusCode::BAD_REQUEST, 1510, "Invalid request");
     };
     let client_id = match request.grant_type.as_str() {
         "client_credentials" => {
-            if request.client_id != crate::DEMO_CLIENT_ID
-                || request.client_secret != crate::DEMO_CLIENT_SECRET
-            {
-                return refuse(
-                    StatusCode::UNAUTHORIZED,
-                    1401,
-                    "Invalid client Id or secret",
-                );
+            if request.client_id != crate::DEMO_CLIENT_ID || request.client_secret != crate::DEMO_CLIENT_SECRET {
+                return refuse(StatusCode::UNAUTHORIZED, 1401, "Invalid client Id or secret");
             }
             request.client_id
         }
-        "refresh_token" => match request
-            .refresh_token
-            .as_deref()
-            .map(|t| ctx.claims(t, "gateway-refresh"))
-        {
+        "refresh_token" => match request.refresh_token.as_deref().map(|t| ctx.claims(t, "gateway-refresh")) {
             Some(Ok(claims)) => claims.sub,
             _ => return refuse(StatusCode::UNAUTHORIZED, 1401, "Invalid refresh token"),
         },
@@ -164,39 +126,22 @@ pub(crate) async fn gateway_sessions(State(ctx): State<Ctx>, bytes: Bytes) -> Re
 
 // ---- Registration by mobile or email -------------------------------------------
 
-pub(crate) async fn generate_otp(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<SessionResponse> {
+pub(crate) async fn generate_otp(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<SessionResponse> {
     ctx.require_gateway(&headers)?;
     let request: GenerateOtpRequest = body(&bytes)?;
     let channel = channel_of(request.auth_mode, &ctx.decrypt("value", &request.value)?)?;
     let now = ctx.now();
-    let txn = ctx.world().open_txn(
-        TxnKind::Registration {
-            channel: channel.clone(),
-            declared: None,
-        },
-        Some(channel),
-        now,
-    );
+    let txn =
+        ctx.world().open_txn(TxnKind::Registration { channel: channel.clone(), declared: None }, Some(channel), now);
     Ok(Json(SessionResponse { session_id: txn.id }))
 }
 
-pub(crate) async fn resend_otp(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<ResendOtpResponse> {
+pub(crate) async fn resend_otp(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<ResendOtpResponse> {
     ctx.require_gateway(&headers)?;
     let request: ResendOtpRequest = body(&bytes)?;
     let now = ctx.now();
     ctx.world().resend(&request.session_id, now)?;
-    Ok(Json(ResendOtpResponse {
-        success: true,
-        session_id: request.session_id,
-    }))
+    Ok(Json(ResendOtpResponse { success: true, session_id: request.session_id }))
 }
 
 pub(crate) async fn validate_otp(
@@ -213,10 +158,7 @@ pub(crate) async fn validate_otp(
     let TxnKind::Registration { channel, .. } = txn.kind.clone() else {
         return Err(Fail::UnknownTransaction);
     };
-    Ok(Json(ValidateOtpResponse {
-        mapped_phr_address: world.addresses_on(&channel),
-        session_id: request.session_id,
-    }))
+    Ok(Json(ValidateOtpResponse { mapped_phr_address: world.addresses_on(&channel), session_id: request.session_id }))
 }
 
 pub(crate) async fn registration_details(
@@ -229,10 +171,7 @@ pub(crate) async fn registration_details(
     let bad = |field, reason: String| Fail::BadRequest { field, reason };
     let first_name = request.name.first.trim().to_owned();
     if first_name.is_empty() || first_name.len() > 64 {
-        return Err(bad(
-            "name.first",
-            "the first name is required (at most 64 characters)".into(),
-        ));
+        return Err(bad("name.first", "the first name is required (at most 64 characters)".into()));
     }
     let now = ctx.now();
     YearOfBirth::new(request.date_of_birth.year, current_year(now))
@@ -246,10 +185,7 @@ pub(crate) async fn registration_details(
     }
     let email = match &request.email {
         Some(value) => Some(
-            Email::parse(&ctx.decrypt("email", value)?)
-                .map_err(|e| bad("email", e.to_string()))?
-                .expose()
-                .to_owned(),
+            Email::parse(&ctx.decrypt("email", value)?).map_err(|e| bad("email", e.to_string()))?.expose().to_owned(),
         ),
         None => None,
     };
@@ -290,43 +226,21 @@ pub(crate) async fn registration_details(
         district_code: request.district_code.trim().to_owned(),
         pincode: pincode.as_ref().to_owned(),
     }));
-    Ok(Json(SessionResponse {
-        session_id: request.session_id,
-    }))
+    Ok(Json(SessionResponse { session_id: request.session_id }))
 }
 
-pub(crate) async fn suggestion(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<Vec<String>> {
+pub(crate) async fn suggestion(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<Vec<String>> {
     ctx.require_gateway(&headers)?;
     let request: SuggestionRequest = body(&bytes)?;
     let mut world = ctx.world();
     let txn = world.txn_mut(&request.session_id)?.clone();
     let names = match &txn.kind {
-        TxnKind::Registration {
-            declared: Some(d), ..
-        } => world.suggestions(
-            &d.first_name,
-            d.last_name.as_deref(),
-            d.year_of_birth,
-            d.email.as_deref(),
-            SUFFIX,
-        ),
+        TxnKind::Registration { declared: Some(d), .. } => {
+            world.suggestions(&d.first_name, d.last_name.as_deref(), d.year_of_birth, d.email.as_deref(), SUFFIX)
+        }
         TxnKind::KycRegistration { abha_number } if txn.verified => {
-            let k = world
-                .kyc
-                .get(abha_number)
-                .cloned()
-                .ok_or(Fail::UserNotFound)?;
-            world.suggestions(
-                &k.first_name,
-                k.last_name.as_deref(),
-                k.year_of_birth,
-                k.email.as_deref(),
-                SUFFIX,
-            )
+            let k = world.kyc.get(abha_number).cloned().ok_or(Fail::UserNotFound)?;
+            world.suggestions(&k.first_name, k.last_name.as_deref(), k.year_of_birth, k.email.as_deref(), SUFFIX)
         }
         _ => return Err(Fail::UnknownTransaction),
     };
@@ -340,26 +254,14 @@ pub(crate) struct AddressQuery {
 }
 
 /// `true` when the address is taken.
-pub(crate) async fn is_exist(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    Query(q): Query<AddressQuery>,
-) -> Reply<bool> {
+pub(crate) async fn is_exist(State(ctx): State<Ctx>, headers: HeaderMap, Query(q): Query<AddressQuery>) -> Reply<bool> {
     ctx.require_gateway(&headers)?;
     let raw = q.phr_address.trim().to_ascii_lowercase();
-    let address = if raw.contains('@') {
-        raw
-    } else {
-        format!("{raw}@{SUFFIX}")
-    };
+    let address = if raw.contains('@') { raw } else { format!("{raw}@{SUFFIX}") };
     Ok(Json(ctx.world().accounts.contains_key(&address)))
 }
 
-fn create_account(
-    ctx: &Ctx,
-    request: &CreatePhrAddressRequest,
-    kyc: bool,
-) -> Reply<CreatePhrAddressResponse> {
+fn create_account(ctx: &Ctx, request: &CreatePhrAddressRequest, kyc: bool) -> Reply<CreatePhrAddressResponse> {
     let address = new_address(&request.phr_address)?;
     let password = new_password(ctx, request.password.as_ref())?;
     let mut world = ctx.world();
@@ -368,12 +270,7 @@ fn create_account(
         return Err(Fail::UnknownTransaction);
     }
     let account = match (&txn.kind, kyc) {
-        (
-            TxnKind::Registration {
-                declared: Some(d), ..
-            },
-            false,
-        ) => Account {
+        (TxnKind::Registration { declared: Some(d), .. }, false) => Account {
             address: address.clone(),
             first_name: d.first_name.clone(),
             middle_name: d.middle_name.clone(),
@@ -398,11 +295,7 @@ fn create_account(
             password_failures: 0,
         },
         (TxnKind::KycRegistration { abha_number }, true) => {
-            let k = world
-                .kyc
-                .get(abha_number)
-                .cloned()
-                .ok_or(Fail::UserNotFound)?;
+            let k = world.kyc.get(abha_number).cloned().ok_or(Fail::UserNotFound)?;
             account_from_kyc(&k, &address, password)
         }
         _ => return Err(Fail::UnknownTransaction),
@@ -415,10 +308,7 @@ fn create_account(
     world.txns.remove(&request.session_id);
     drop(world);
     let tokens = ctx.user_tokens(&address);
-    Ok(Json(CreatePhrAddressResponse {
-        phr_address: address,
-        token: tokens.token,
-    }))
+    Ok(Json(CreatePhrAddressResponse { phr_address: address, token: tokens.token }))
 }
 
 pub(crate) fn account_from_kyc(k: &KycRecord, address: &str, password: Option<String>) -> Account {
@@ -468,11 +358,7 @@ fn kyc_auth_modes(record: &KycRecord) -> AuthModesResponse {
     }
 }
 
-pub(crate) async fn hid_search(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<AuthModesResponse> {
+pub(crate) async fn hid_search(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<AuthModesResponse> {
     ctx.require_gateway(&headers)?;
     let request: HidSearchRequest = body(&bytes)?;
     let number = parse_abha_number(&request.health_id_number)?;
@@ -481,56 +367,30 @@ pub(crate) async fn hid_search(
     Ok(Json(kyc_auth_modes(record)))
 }
 
-fn otp_to_kyc_mobile(
-    ctx: &Ctx,
-    request: &HidAuthInitRequest,
-    login: bool,
-) -> Result<(String, AuthMode), Fail> {
-    if !matches!(
-        request.auth_mode,
-        AuthMode::AadhaarOtp | AuthMode::MobileOtp
-    ) {
-        return Err(Fail::AuthModeNotAllowed(
-            request.auth_mode.as_str().to_owned(),
-        ));
+fn otp_to_kyc_mobile(ctx: &Ctx, request: &HidAuthInitRequest, login: bool) -> Result<(String, AuthMode), Fail> {
+    if !matches!(request.auth_mode, AuthMode::AadhaarOtp | AuthMode::MobileOtp) {
+        return Err(Fail::AuthModeNotAllowed(request.auth_mode.as_str().to_owned()));
     }
     let number = parse_abha_number(&request.health_id_number)?;
     let now = ctx.now();
     let mut world = ctx.world();
-    let mobile = world
-        .kyc
-        .get(&number)
-        .ok_or(Fail::UserNotFound)?
-        .mobile
-        .clone();
+    let mobile = world.kyc.get(&number).ok_or(Fail::UserNotFound)?.mobile.clone();
     let kind = if login {
-        TxnKind::LoginByAbhaNumber {
-            abha_number: number,
-        }
+        TxnKind::LoginByAbhaNumber { abha_number: number }
     } else {
-        TxnKind::KycRegistration {
-            abha_number: number,
-        }
+        TxnKind::KycRegistration { abha_number: number }
     };
     let txn = world.open_txn(kind, Some(Channel::Mobile(mobile)), now);
     Ok((txn.id, request.auth_mode))
 }
 
-pub(crate) async fn hid_auth_init(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<SessionResponse> {
+pub(crate) async fn hid_auth_init(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<SessionResponse> {
     ctx.require_gateway(&headers)?;
     let (session_id, _) = otp_to_kyc_mobile(&ctx, &body(&bytes)?, false)?;
     Ok(Json(SessionResponse { session_id }))
 }
 
-pub(crate) async fn hid_confirm_init(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<KycProfile> {
+pub(crate) async fn hid_confirm_init(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<KycProfile> {
     ctx.require_gateway(&headers)?;
     let request: HidConfirmInitRequest = body(&bytes)?;
     let otp = ctx.decrypt("value", &request.value)?;
@@ -540,11 +400,7 @@ pub(crate) async fn hid_confirm_init(
     let TxnKind::KycRegistration { abha_number } = txn.kind.clone() else {
         return Err(Fail::UnknownTransaction);
     };
-    let k = world
-        .kyc
-        .get(&abha_number)
-        .cloned()
-        .ok_or(Fail::UserNotFound)?;
+    let k = world.kyc.get(&abha_number).cloned().ok_or(Fail::UserNotFound)?;
     let gender = match k.gender.as_str() {
         "M" => "Male",
         "F" => "Female",
@@ -558,11 +414,7 @@ pub(crate) async fn hid_confirm_init(
             last_name: k.last_name.clone(),
         },
         gender: gender.to_owned(),
-        date_of_birth: DateOfBirth {
-            date: Some(k.day_of_birth),
-            month: Some(k.month_of_birth),
-            year: k.year_of_birth,
-        },
+        date_of_birth: DateOfBirth { date: Some(k.day_of_birth), month: Some(k.month_of_birth), year: k.year_of_birth },
         health_id_number: k.abha_number.clone(),
         state_name: Some(k.state_name.clone()),
         state_code: Some(k.state_code.clone()),
@@ -624,18 +476,8 @@ pub(crate) async fn login_channel_init(
     if world.addresses_on(&channel).is_empty() {
         return Err(Fail::UserNotFound);
     }
-    let txn = world.open_txn(
-        TxnKind::LoginByChannel {
-            channel: channel.clone(),
-        },
-        Some(channel),
-        now,
-    );
-    Ok(Json(transaction(
-        txn.id,
-        &request.requester,
-        request.auth_mode,
-    )))
+    let txn = world.open_txn(TxnKind::LoginByChannel { channel: channel.clone() }, Some(channel), now);
+    Ok(Json(transaction(txn.id, &request.requester, request.auth_mode)))
 }
 
 pub(crate) async fn login_pre_verify(
@@ -648,9 +490,7 @@ pub(crate) async fn login_pre_verify(
     let otp = ctx.decrypt("authcode", &request.auth_code)?;
     let now = ctx.now();
     let mut world = ctx.world();
-    let txn = world
-        .verify_otp(&request.transaction_id, &otp, now)?
-        .clone();
+    let txn = world.verify_otp(&request.transaction_id, &otp, now)?.clone();
     let (addresses, shown) = match &txn.kind {
         TxnKind::LoginByChannel { channel } => (world.addresses_on(channel), mask_channel(channel)),
         TxnKind::LoginByAbhaNumber { abha_number } => {
@@ -689,12 +529,7 @@ pub(crate) async fn login_channel_confirm(
     if !mapped.contains(&address) {
         return Err(Fail::UserNotFound);
     }
-    if world
-        .accounts
-        .get(&address)
-        .and_then(|a| a.locked_until)
-        .is_some_and(|until| now < until)
-    {
+    if world.accounts.get(&address).and_then(|a| a.locked_until).is_some_and(|until| now < until) {
         return Err(Fail::AccountLocked);
     }
     world.txns.remove(&request.transaction_id);
@@ -736,20 +571,11 @@ pub(crate) async fn address_auth_modes(
     Query(q): Query<AddressQuery>,
 ) -> Reply<AddressAuthModesResponse> {
     ctx.require_gateway(&headers)?;
-    let address = AbhaAddress::parse(&q.phr_address)
-        .map_err(|e| Fail::AddressPolicy(e.to_string()))?
-        .expose();
+    let address = AbhaAddress::parse(&q.phr_address).map_err(|e| Fail::AddressPolicy(e.to_string()))?.expose();
     let world = ctx.world();
     let account = world.accounts.get(&address).ok_or(Fail::UserNotFound)?;
-    let methods = account
-        .auth_methods()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    Ok(Json(AddressAuthModesResponse {
-        auth_methods: methods,
-        phr_address: address,
-    }))
+    let methods = account.auth_methods().into_iter().map(str::to_owned).collect();
+    Ok(Json(AddressAuthModesResponse { auth_methods: methods, phr_address: address }))
 }
 
 pub(crate) async fn address_auth_init(
@@ -759,16 +585,10 @@ pub(crate) async fn address_auth_init(
 ) -> Reply<TransactionResponse> {
     ctx.require_gateway(&headers)?;
     let request: AddressAuthInitRequest = body(&bytes)?;
-    let address = AbhaAddress::parse(&request.patient_id)
-        .map_err(|e| Fail::AddressPolicy(e.to_string()))?
-        .expose();
+    let address = AbhaAddress::parse(&request.patient_id).map_err(|e| Fail::AddressPolicy(e.to_string()))?.expose();
     let now = ctx.now();
     let mut world = ctx.world();
-    let account = world
-        .accounts
-        .get(&address)
-        .cloned()
-        .ok_or(Fail::UserNotFound)?;
+    let account = world.accounts.get(&address).cloned().ok_or(Fail::UserNotFound)?;
     if account.locked_until.is_some_and(|until| now < until) {
         return Err(Fail::AccountLocked);
     }
@@ -783,16 +603,9 @@ pub(crate) async fn address_auth_init(
         AuthMode::MobileOtp | AuthMode::AadhaarOtp => account.mobile.clone().map(Channel::Mobile),
         AuthMode::EmailOtp => account.email.clone().map(Channel::Email),
     };
-    let kind = TxnKind::LoginByAddress {
-        address,
-        password: request.auth_mode == AuthMode::Password,
-    };
+    let kind = TxnKind::LoginByAddress { address, password: request.auth_mode == AuthMode::Password };
     let txn = world.open_txn(kind, sent_to, now);
-    Ok(Json(transaction(
-        txn.id,
-        &request.requester,
-        request.auth_mode,
-    )))
+    Ok(Json(transaction(txn.id, &request.requester, request.auth_mode)))
 }
 
 pub(crate) async fn address_auth_confirm(
@@ -823,9 +636,7 @@ pub(crate) async fn address_auth_confirm(
                 account.locked_until = Some(now + ACCOUNT_LOCK_SECS);
                 return Err(Fail::AccountLocked);
             }
-            return Err(Fail::OtpInvalid {
-                attempts_left: MAX_PASSWORD_FAILURES - account.password_failures,
-            });
+            return Err(Fail::OtpInvalid { attempts_left: MAX_PASSWORD_FAILURES - account.password_failures });
         }
         account.password_failures = 0;
     } else {
@@ -845,17 +656,9 @@ pub(crate) async fn profile_me(State(ctx): State<Ctx>, headers: HeaderMap) -> Re
     Ok(Json(Profile {
         id: a.address.clone(),
         full_name: a.full_name(),
-        name: PersonName {
-            first: a.first_name.clone(),
-            middle: a.middle_name.clone(),
-            last: a.last_name.clone(),
-        },
+        name: PersonName { first: a.first_name.clone(), middle: a.middle_name.clone(), last: a.last_name.clone() },
         gender: a.gender.clone(),
-        date_of_birth: DateOfBirth {
-            date: a.day_of_birth,
-            month: a.month_of_birth,
-            year: a.year_of_birth,
-        },
+        date_of_birth: DateOfBirth { date: a.day_of_birth, month: a.month_of_birth, year: a.year_of_birth },
         health_id: a.abha_number.clone(),
         mobile: a.mobile.clone(),
         email: a.email.clone(),
@@ -865,33 +668,19 @@ pub(crate) async fn profile_me(State(ctx): State<Ctx>, headers: HeaderMap) -> Re
         district_name: a.district_name.clone(),
         district_code: a.district_code.clone(),
         pincode: a.pincode.clone(),
-        kyc_status: Some(
-            if a.kyc_verified {
-                "VERIFIED"
-            } else {
-                "PENDING"
-            }
-            .to_owned(),
-        ),
+        kyc_status: Some(if a.kyc_verified { "VERIFIED" } else { "PENDING" }.to_owned()),
         profile_photo: a.photo.clone(),
         has_password: a.password.is_some(),
     }))
 }
 
-pub(crate) async fn reset_password(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<SuccessResponse> {
+pub(crate) async fn reset_password(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<SuccessResponse> {
     let claims = ctx.require_user(&headers)?;
     let request: ResetPasswordRequest = body(&bytes)?;
-    let new = new_password(&ctx, Some(&request.password))?
-        .ok_or(Fail::PasswordPolicy("a password is required".into()))?;
+    let new =
+        new_password(&ctx, Some(&request.password))?.ok_or(Fail::PasswordPolicy("a password is required".into()))?;
     let mut world = ctx.world();
-    let account = world
-        .accounts
-        .get_mut(&claims.sub)
-        .ok_or(Fail::UserNotFound)?;
+    let account = world.accounts.get_mut(&claims.sub).ok_or(Fail::UserNotFound)?;
     if account.password.as_deref() == Some(new.as_str()) {
         return Err(Fail::PasswordSame);
     }
@@ -900,11 +689,7 @@ pub(crate) async fn reset_password(
     Ok(Json(SuccessResponse { success: true }))
 }
 
-pub(crate) async fn refresh_token(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<TokenResponse> {
+pub(crate) async fn refresh_token(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<TokenResponse> {
     ctx.require_gateway(&headers)?;
     let request: RefreshTokenRequest = body(&bytes)?;
     let claims = ctx.claims(&request.refresh_token, "refresh")?;
@@ -913,11 +698,7 @@ pub(crate) async fn refresh_token(
     Ok(Json(token_response(&ctx, &claims.sub)))
 }
 
-pub(crate) async fn logout(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<SuccessResponse> {
+pub(crate) async fn logout(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<SuccessResponse> {
     let user = ctx.require_user(&headers)?;
     let request: RefreshTokenRequest = body(&bytes)?;
     let mut revoked = vec![user.jti];
@@ -929,31 +710,18 @@ pub(crate) async fn logout(
 }
 
 /// Adds an address to the person behind the token; answers the new address.
-pub(crate) async fn update_phr_address(
-    State(ctx): State<Ctx>,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> Reply<String> {
+pub(crate) async fn update_phr_address(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<String> {
     let claims = ctx.require_user(&headers)?;
     let request: UpdatePhrAddressRequest = body(&bytes)?;
     let address = new_address(&request.phr_address)?;
     let mut world = ctx.world();
-    let owner = world
-        .accounts
-        .get(&claims.sub)
-        .cloned()
-        .ok_or(Fail::UserNotFound)?;
+    let owner = world.accounts.get(&claims.sub).cloned().ok_or(Fail::UserNotFound)?;
     if world.accounts.contains_key(&address) {
         return Err(Fail::AddressTaken);
     }
     world.check_mobile_limit(owner.mobile.as_deref())?;
-    let account = Account {
-        address: address.clone(),
-        password: None,
-        locked_until: None,
-        password_failures: 0,
-        ..owner
-    };
+    let account =
+        Account { address: address.clone(), password: None, locked_until: None, password_failures: 0, ..owner };
     world.accounts.insert(address.clone(), account);
     Ok(Json(address))
 }

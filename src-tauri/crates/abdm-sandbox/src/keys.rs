@@ -30,12 +30,8 @@ pub(crate) struct NotDecryptable;
 
 impl Keys {
     pub(crate) fn demo() -> Self {
-        let private =
-            RsaPrivateKey::from_pkcs8_pem(DEMO_KEY_PEM).expect("the shipped demo key parses");
-        let public_der = private
-            .to_public_key()
-            .to_public_key_der()
-            .expect("a public key encodes");
+        let private = RsaPrivateKey::from_pkcs8_pem(DEMO_KEY_PEM).expect("the shipped demo key parses");
+        let public_der = private.to_public_key().to_public_key_der().expect("a public key encodes");
         Self {
             signing: SigningKey::<Sha256>::new(private.clone()),
             verifying: VerifyingKey::<Sha256>::new(private.to_public_key()),
@@ -52,13 +48,8 @@ impl Keys {
     /// Decrypts a base64 PKCS#1 v1.5 ciphertext. Plain text, other paddings and
     /// other keys all fail, as they do at ABDM.
     pub(crate) fn decrypt(&self, ciphertext_base64: &str) -> Result<String, NotDecryptable> {
-        let ciphertext = STANDARD
-            .decode(ciphertext_base64.trim())
-            .map_err(|_| NotDecryptable)?;
-        let plain = self
-            .private
-            .decrypt(Pkcs1v15Encrypt, &ciphertext)
-            .map_err(|_| NotDecryptable)?;
+        let ciphertext = STANDARD.decode(ciphertext_base64.trim()).map_err(|_| NotDecryptable)?;
+        let plain = self.private.decrypt(Pkcs1v15Encrypt, &ciphertext).map_err(|_| NotDecryptable)?;
         String::from_utf8(plain).map_err(|_| NotDecryptable)
     }
 
@@ -67,20 +58,14 @@ impl Keys {
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("claims serialise"));
         let signing_input = format!("{header}.{body}");
         let signature: Signature = self.signing.sign(signing_input.as_bytes());
-        format!(
-            "{signing_input}.{}",
-            URL_SAFE_NO_PAD.encode(signature.to_bytes())
-        )
+        format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
     }
 
     /// The claims of a token this sandbox signed; `None` if it did not sign it.
     pub(crate) fn verify_jwt<C: DeserializeOwned>(&self, token: &str) -> Option<C> {
         let (signing_input, signature) = token.rsplit_once('.')?;
-        let signature =
-            Signature::try_from(URL_SAFE_NO_PAD.decode(signature).ok()?.as_slice()).ok()?;
-        self.verifying
-            .verify(signing_input.as_bytes(), &signature)
-            .ok()?;
+        let signature = Signature::try_from(URL_SAFE_NO_PAD.decode(signature).ok()?.as_slice()).ok()?;
+        self.verifying.verify(signing_input.as_bytes(), &signature).ok()?;
         let (_, body) = signing_input.split_once('.')?;
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(body).ok()?).ok()
     }
@@ -95,16 +80,9 @@ mod tests {
     #[test]
     fn what_is_encrypted_with_the_published_key_decrypts() {
         let keys = Keys::demo();
-        let public =
-            RsaPublicKey::from_public_key_der(&STANDARD.decode(keys.public_key_base64()).unwrap())
-                .unwrap();
-        let ciphertext = public
-            .encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, b"9876543210")
-            .unwrap();
-        assert_eq!(
-            keys.decrypt(&STANDARD.encode(ciphertext)).unwrap(),
-            "9876543210"
-        );
+        let public = RsaPublicKey::from_public_key_der(&STANDARD.decode(keys.public_key_base64()).unwrap()).unwrap();
+        let ciphertext = public.encrypt(&mut rand::thread_rng(), Pkcs1v15Encrypt, b"9876543210").unwrap();
+        assert_eq!(keys.decrypt(&STANDARD.encode(ciphertext)).unwrap(), "9876543210");
     }
 
     #[test]
@@ -114,11 +92,7 @@ mod tests {
         let oaep = keys
             .private
             .to_public_key()
-            .encrypt(
-                &mut rand::thread_rng(),
-                rsa::Oaep::new::<Sha256>(),
-                b"9876543210",
-            )
+            .encrypt(&mut rand::thread_rng(), rsa::Oaep::new::<Sha256>(), b"9876543210")
             .unwrap();
         assert!(keys.decrypt(&STANDARD.encode(oaep)).is_err());
     }

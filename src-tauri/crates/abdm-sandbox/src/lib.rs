@@ -66,9 +66,7 @@ pub struct SandboxHandle {
 
 impl std::fmt::Debug for SandboxHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SandboxHandle")
-            .field("addr", &self.addr)
-            .finish_non_exhaustive()
+        f.debug_struct("SandboxHandle").field("addr", &self.addr).finish_non_exhaustive()
     }
 }
 
@@ -143,12 +141,7 @@ pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<S
             .await
     });
     tracing::info!(%addr, controls = options.controls, "ABDM sandbox listening");
-    Ok(SandboxHandle {
-        addr,
-        ctx,
-        stop,
-        task,
-    })
+    Ok(SandboxHandle { addr, ctx, stop, task })
 }
 
 fn load_world(path: Option<&std::path::Path>) -> io::Result<World> {
@@ -174,16 +167,10 @@ fn router(ctx: Ctx, controls: bool) -> Router {
         .route("/registration/hid/search/auth-mode", post(hid_search))
         .route("/registration/hid/auth-init", post(hid_auth_init))
         .route("/registration/hid/confirm-init", post(hid_confirm_init))
-        .route(
-            "/create/registration/hid/create/phrAddress",
-            post(hid_create_phr_address),
-        )
+        .route("/create/registration/hid/create/phrAddress", post(hid_create_phr_address))
         .route("/login/mobileEmail/auth-init", post(login_channel_init))
         .route("/login/mobileEmail/pre-Verify", post(login_pre_verify))
-        .route(
-            "/login/mobileEmail/auth-confirm",
-            post(login_channel_confirm),
-        )
+        .route("/login/mobileEmail/auth-confirm", post(login_channel_confirm))
         .route("/login/hid/search/auth-mode", post(login_hid_search))
         .route("/login/hid/auth-init", post(login_hid_init))
         .route("/phrAddress/search/auth-mode", get(address_auth_modes))
@@ -202,9 +189,6 @@ fn router(ctx: Ctx, controls: bool) -> Router {
         app = app.nest("/_sandbox", controls::router());
     }
     app.fallback(error::unknown_endpoint)
-        .layer(axum::middleware::from_fn_with_state(
-            ctx.clone(),
-            faults::inject,
-        ))
+        .layer(axum::middleware::from_fn_with_state(ctx.clone(), faults::inject))
         .with_state(ctx)
 }

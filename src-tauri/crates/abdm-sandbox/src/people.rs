@@ -45,10 +45,7 @@ pub fn seed(world: &mut World, now: i64) {
         password: Some("Hyd3rabad!Rain".into()),
         ..account("asha.verma@sbx", "Asha", "Verma", "F", 1987)
     });
-    add(Account {
-        mobile: Some("9876543210".into()),
-        ..account("ashav.pune@sbx", "Asha", "Verma", "F", 1987)
-    });
+    add(Account { mobile: Some("9876543210".into()), ..account("ashav.pune@sbx", "Asha", "Verma", "F", 1987) });
 
     // Ravi: one email, one address.
     add(Account {
@@ -58,12 +55,7 @@ pub fn seed(world: &mut World, now: i64) {
     });
 
     // The Sharma family: one mobile already at the limit of 4 addresses.
-    for (first, year) in [
-        ("rohan", 1975),
-        ("priya", 1978),
-        ("kabir", 2004),
-        ("anaya", 2009),
-    ] {
+    for (first, year) in [("rohan", 1975), ("priya", 1978), ("kabir", 2004), ("anaya", 2009)] {
         let mut name = first.to_owned();
         if let Some(c) = name.get_mut(0..1) {
             c.make_ascii_uppercase();
@@ -74,21 +66,14 @@ pub fn seed(world: &mut World, now: i64) {
                 &format!("{first}.sharma@sbx"),
                 &name,
                 "Sharma",
-                if first == "priya" || first == "anaya" {
-                    "F"
-                } else {
-                    "M"
-                },
+                if first == "priya" || first == "anaya" { "F" } else { "M" },
                 year,
             )
         });
     }
 
     // An old address with a password and nothing else to send an OTP to.
-    add(Account {
-        password: Some("Str0ng#Pass".into()),
-        ..account("pwd.only@sbx", "Vikram", "Rao", "M", 1969)
-    });
+    add(Account { password: Some("Str0ng#Pass".into()), ..account("pwd.only@sbx", "Vikram", "Rao", "M", 1969) });
 
     // A locked address: too many wrong passwords.
     add(Account {

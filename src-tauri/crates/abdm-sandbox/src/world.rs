@@ -78,16 +78,12 @@ impl Account {
     }
 
     pub fn full_name(&self) -> String {
-        [
-            Some(self.first_name.as_str()),
-            self.middle_name.as_deref(),
-            self.last_name.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+        [Some(self.first_name.as_str()), self.middle_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -151,10 +147,7 @@ pub struct Declared {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum TxnKind {
     /// Sign-up by mobile or email: OTP, then details, then create.
-    Registration {
-        channel: Channel,
-        declared: Option<Box<Declared>>,
-    },
+    Registration { channel: Channel, declared: Option<Box<Declared>> },
     /// Sign-up by ABHA number: OTP to the Aadhaar- or ABHA-linked mobile, then create.
     KycRegistration { abha_number: String },
     /// Login by mobile or email: OTP, then choose one of the linked addresses.
@@ -223,16 +216,21 @@ impl World {
             verified: false,
         };
         if let (Some(channel), Some(otp)) = (sent_to, otp) {
-            self.outbox.push(SentOtp {
-                to: channel.address().to_owned(),
-                otp,
-                transaction_id: id.clone(),
-                sent_at: now,
-                expires_at: txn.expires_at,
-            });
+            self.send(&channel, otp, &id, now, txn.expires_at);
         }
         self.txns.insert(id, txn.clone());
         txn
+    }
+
+    /// "Sends" an OTP: it lands in the outbox, where the demo phone and tests read it.
+    fn send(&mut self, channel: &Channel, otp: String, txn_id: &str, now: i64, expires_at: i64) {
+        self.outbox.push(SentOtp {
+            to: channel.address().to_owned(),
+            otp,
+            transaction_id: txn_id.to_owned(),
+            sent_at: now,
+            expires_at,
+        });
     }
 
     pub fn txn_mut(&mut self, id: &str) -> Result<&mut Txn, Fail> {
@@ -246,15 +244,11 @@ impl World {
         let channel = txn.sent_to.clone().ok_or(Fail::UnknownTransaction)?;
         let wait = txn.last_sent_at + RESEND_AFTER_SECS - now;
         if wait > 0 {
-            return Err(Fail::ResendTooSoon {
-                retry_after_secs: wait,
-            });
+            return Err(Fail::ResendTooSoon { retry_after_secs: wait });
         }
         if txn.resends >= MAX_RESENDS {
             txn.locked_until = Some(now + LOCK_SECS);
-            return Err(Fail::TooManyAttempts {
-                retry_after_secs: LOCK_SECS,
-            });
+            return Err(Fail::TooManyAttempts { retry_after_secs: LOCK_SECS });
         }
         let otp = new_otp();
         txn.otp = Some(otp.clone());
@@ -262,14 +256,8 @@ impl World {
         txn.last_sent_at = now;
         txn.expires_at = now + OTP_TTL_SECS;
         txn.wrong_attempts = 0;
-        let sent = SentOtp {
-            to: channel.address().to_owned(),
-            otp,
-            transaction_id: id.to_owned(),
-            sent_at: now,
-            expires_at: txn.expires_at,
-        };
-        self.outbox.push(sent);
+        let expires_at = txn.expires_at;
+        self.send(&channel, otp, id, now, expires_at);
         Ok(())
     }
 
@@ -285,13 +273,9 @@ impl World {
             txn.wrong_attempts += 1;
             if txn.wrong_attempts >= MAX_WRONG_OTPS {
                 txn.locked_until = Some(now + LOCK_SECS);
-                return Err(Fail::TooManyAttempts {
-                    retry_after_secs: LOCK_SECS,
-                });
+                return Err(Fail::TooManyAttempts { retry_after_secs: LOCK_SECS });
             }
-            return Err(Fail::OtpInvalid {
-                attempts_left: MAX_WRONG_OTPS - txn.wrong_attempts,
-            });
+            return Err(Fail::OtpInvalid { attempts_left: MAX_WRONG_OTPS - txn.wrong_attempts });
         }
         txn.verified = true;
         // An OTP works once.
@@ -305,10 +289,7 @@ impl World {
             .values()
             .filter(|a| match channel {
                 Channel::Mobile(m) => a.mobile.as_deref() == Some(m),
-                Channel::Email(e) => a
-                    .email
-                    .as_deref()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(e)),
+                Channel::Email(e) => a.email.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(e)),
             })
             .map(|a| a.address.clone())
             .collect()
@@ -325,10 +306,7 @@ impl World {
     /// Refuses a new address when its mobile already has the maximum.
     pub fn check_mobile_limit(&self, mobile: Option<&str>) -> Result<(), Fail> {
         match mobile {
-            Some(m)
-                if self.addresses_on(&Channel::Mobile(m.to_owned())).len()
-                    >= MAX_ADDRESSES_PER_MOBILE =>
-            {
+            Some(m) if self.addresses_on(&Channel::Mobile(m.to_owned())).len() >= MAX_ADDRESSES_PER_MOBILE => {
                 Err(Fail::AddressLimit)
             }
             _ => Ok(()),
@@ -344,18 +322,10 @@ impl World {
         email: Option<&str>,
         suffix: &str,
     ) -> Vec<String> {
-        let clean = |s: &str| {
-            s.to_ascii_lowercase()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-        };
+        let clean = |s: &str| s.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>();
         let first = clean(first);
         let last = last.map(clean).unwrap_or_default();
-        let email_local = email
-            .and_then(|e| e.split('@').next())
-            .map(clean)
-            .unwrap_or_default();
+        let email_local = email.and_then(|e| e.split('@').next()).map(clean).unwrap_or_default();
         let short_year = year % 100;
         let mut candidates = vec![
             format!("{first}.{last}"),
@@ -367,8 +337,7 @@ impl World {
             format!("{first}{year}"),
         ];
         candidates.retain(|c| {
-            abdm_types::AddressName::parse(c).is_ok()
-                && !self.accounts.contains_key(&format!("{c}@{suffix}"))
+            abdm_types::AddressName::parse(c).is_ok() && !self.accounts.contains_key(&format!("{c}@{suffix}"))
         });
         candidates.dedup();
         candidates.truncate(5);
@@ -378,9 +347,7 @@ impl World {
 
 fn check_not_locked(txn: &mut Txn, now: i64) -> Result<(), Fail> {
     match txn.locked_until {
-        Some(until) if now < until => Err(Fail::TooManyAttempts {
-            retry_after_secs: until - now,
-        }),
+        Some(until) if now < until => Err(Fail::TooManyAttempts { retry_after_secs: until - now }),
         Some(_) => {
             // The lock has run out: a clean slate on this transaction.
             txn.locked_until = None;
@@ -399,14 +366,8 @@ mod tests {
     fn world_with_txn(now: i64) -> (World, String, String) {
         let mut world = World::default();
         let channel = Channel::Mobile("9876543210".into());
-        let txn = world.open_txn(
-            TxnKind::Registration {
-                channel: channel.clone(),
-                declared: None,
-            },
-            Some(channel),
-            now,
-        );
+        let txn =
+            world.open_txn(TxnKind::Registration { channel: channel.clone(), declared: None }, Some(channel), now);
         let otp = world.outbox.last().unwrap().otp.clone();
         (world, txn.id, otp)
     }
@@ -415,61 +376,34 @@ mod tests {
     fn the_right_otp_verifies_once() {
         let (mut world, id, otp) = world_with_txn(1000);
         assert!(world.verify_otp(&id, &otp, 1001).is_ok());
-        assert!(
-            world.verify_otp(&id, &otp, 1002).is_err(),
-            "an OTP works once"
-        );
+        assert!(world.verify_otp(&id, &otp, 1002).is_err(), "an OTP works once");
     }
 
     #[test]
     fn an_otp_expires_after_ten_minutes() {
         let (mut world, id, otp) = world_with_txn(1000);
-        assert_eq!(
-            world.verify_otp(&id, &otp, 1000 + OTP_TTL_SECS + 1).err(),
-            Some(Fail::OtpExpired)
-        );
+        assert_eq!(world.verify_otp(&id, &otp, 1000 + OTP_TTL_SECS + 1).err(), Some(Fail::OtpExpired));
     }
 
     #[test]
     fn wrong_otps_lock_the_transaction_for_thirty_minutes() {
         let (mut world, id, otp) = world_with_txn(1000);
         for left in (1..MAX_WRONG_OTPS).rev() {
-            assert_eq!(
-                world.verify_otp(&id, "000000", 1001).err(),
-                Some(Fail::OtpInvalid {
-                    attempts_left: left
-                })
-            );
+            assert_eq!(world.verify_otp(&id, "000000", 1001).err(), Some(Fail::OtpInvalid { attempts_left: left }));
         }
-        assert!(matches!(
-            world.verify_otp(&id, "000000", 1001),
-            Err(Fail::TooManyAttempts { .. })
-        ));
+        assert!(matches!(world.verify_otp(&id, "000000", 1001), Err(Fail::TooManyAttempts { .. })));
         assert!(
-            matches!(
-                world.verify_otp(&id, &otp, 1002),
-                Err(Fail::TooManyAttempts { .. })
-            ),
+            matches!(world.verify_otp(&id, &otp, 1002), Err(Fail::TooManyAttempts { .. })),
             "locked even with the right OTP"
         );
-        assert!(matches!(
-            world.resend(&id, 1100),
-            Err(Fail::TooManyAttempts { .. })
-        ));
-        world
-            .resend(&id, 1001 + LOCK_SECS)
-            .expect("the lock runs out");
+        assert!(matches!(world.resend(&id, 1100), Err(Fail::TooManyAttempts { .. })));
+        world.resend(&id, 1001 + LOCK_SECS).expect("the lock runs out");
     }
 
     #[test]
     fn resend_waits_sixty_seconds_and_is_limited() {
         let (mut world, id, first) = world_with_txn(1000);
-        assert_eq!(
-            world.resend(&id, 1030).err(),
-            Some(Fail::ResendTooSoon {
-                retry_after_secs: 30
-            })
-        );
+        assert_eq!(world.resend(&id, 1030).err(), Some(Fail::ResendTooSoon { retry_after_secs: 30 }));
         let mut now = 1000;
         for _ in 0..MAX_RESENDS {
             now += RESEND_AFTER_SECS;
@@ -477,10 +411,7 @@ mod tests {
         }
         let latest = world.outbox.last().unwrap().otp.clone();
         assert_eq!(world.outbox.len(), 1 + MAX_RESENDS as usize);
-        assert!(matches!(
-            world.resend(&id, now + RESEND_AFTER_SECS),
-            Err(Fail::TooManyAttempts { .. })
-        ));
+        assert!(matches!(world.resend(&id, now + RESEND_AFTER_SECS), Err(Fail::TooManyAttempts { .. })));
         let _ = (first, latest);
     }
 
@@ -490,10 +421,7 @@ mod tests {
         world.resend(&id, 1060).unwrap();
         let second = world.outbox.last().unwrap().otp.clone();
         if first != second {
-            assert!(matches!(
-                world.verify_otp(&id, &first, 1061),
-                Err(Fail::OtpInvalid { .. })
-            ));
+            assert!(matches!(world.verify_otp(&id, &first, 1061), Err(Fail::OtpInvalid { .. })));
         }
         assert!(world.verify_otp(&id, &second, 1062).is_ok());
     }

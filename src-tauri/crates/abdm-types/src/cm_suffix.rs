@@ -70,14 +70,8 @@ mod tests {
 
     #[test]
     fn a_suffix_with_the_at_sign_is_rejected_with_the_rule() {
-        assert_eq!(
-            CmSuffix::parse("@sbx"),
-            Err(CmSuffixError::NotLowercaseLetters)
-        );
-        assert_eq!(
-            CmSuffix::parse("SBX"),
-            Err(CmSuffixError::NotLowercaseLetters)
-        );
+        assert_eq!(CmSuffix::parse("@sbx"), Err(CmSuffixError::NotLowercaseLetters));
+        assert_eq!(CmSuffix::parse("SBX"), Err(CmSuffixError::NotLowercaseLetters));
         assert_eq!(CmSuffix::parse(""), Err(CmSuffixError::Empty));
     }
 }

@@ -56,10 +56,7 @@ pub struct Requester {
 
 impl Requester {
     pub fn phr(id: impl Into<String>) -> Self {
-        Self {
-            kind: "PHR".to_owned(),
-            id: id.into(),
-        }
+        Self { kind: "PHR".to_owned(), id: id.into() }
     }
 }
 
@@ -480,14 +477,8 @@ mod tests {
 
     #[test]
     fn the_guides_typos_are_kept_on_the_wire() {
-        let search = serde_json::to_value(HidSearchRequest {
-            health_id_number: "11-1111-1111-1111".into(),
-        })
-        .unwrap();
-        assert_eq!(
-            search,
-            serde_json::json!({"healhtIdNumber": "11-1111-1111-1111"})
-        );
+        let search = serde_json::to_value(HidSearchRequest { health_id_number: "11-1111-1111-1111".into() }).unwrap();
+        assert_eq!(search, serde_json::json!({"healhtIdNumber": "11-1111-1111-1111"}));
 
         let pre = serde_json::to_value(PreVerifyRequest {
             transaction_id: "t".into(),
@@ -508,10 +499,7 @@ mod tests {
         let created: CreatePhrAddressResponse =
             serde_json::from_str(r#"{"phrAdress":"user@abdm","token":"t"}"#).unwrap();
         assert_eq!(created.phr_address, "user@abdm");
-        assert_eq!(
-            serde_json::to_value(&created).unwrap()["phrAdress"],
-            "user@abdm"
-        );
+        assert_eq!(serde_json::to_value(&created).unwrap()["phrAdress"], "user@abdm");
     }
 
     #[test]
@@ -522,25 +510,16 @@ mod tests {
         .unwrap();
         assert_eq!(validate.mapped_phr_address, ["user@abdm", "user2@abdm"]);
 
-        let resend: ResendOtpResponse = serde_json::from_str(
-            r#"{"success": "true", "sessionId": "16a18568-7c86-49a7-a95c-f1671cd04a94"}"#,
-        )
-        .unwrap();
+        let resend: ResendOtpResponse =
+            serde_json::from_str(r#"{"success": "true", "sessionId": "16a18568-7c86-49a7-a95c-f1671cd04a94"}"#)
+                .unwrap();
         assert!(resend.success);
 
-        let modes: AddressAuthModesResponse = serde_json::from_str(
-            r#"{"authMethods": "[PASSWORD, MOBILE_OTP, EMAIL_OTP]", "phrAddress": "user@abdm"}"#,
-        )
-        .unwrap();
-        let parsed: Vec<_> = modes
-            .auth_methods
-            .iter()
-            .filter_map(|m| AuthMode::parse(m))
-            .collect();
-        assert_eq!(
-            parsed,
-            [AuthMode::Password, AuthMode::MobileOtp, AuthMode::EmailOtp]
-        );
+        let modes: AddressAuthModesResponse =
+            serde_json::from_str(r#"{"authMethods": "[PASSWORD, MOBILE_OTP, EMAIL_OTP]", "phrAddress": "user@abdm"}"#)
+                .unwrap();
+        let parsed: Vec<_> = modes.auth_methods.iter().filter_map(|m| AuthMode::parse(m)).collect();
+        assert_eq!(parsed, [AuthMode::Password, AuthMode::MobileOtp, AuthMode::EmailOtp]);
 
         let txn: TransactionResponse = serde_json::from_str(
             r#"{"transactionId": "1431fa4f-82b4-4cba-bdc0-770e9178f644", "requesterId": "IN041XX", "authMode": "MOBILE_OTP", "error": null}"#,

@@ -73,10 +73,7 @@ mod tests {
             address: &'static str,
             password: Sensitive<String>,
         }
-        let login = Login {
-            address: "asha@sbx",
-            password: "Str0ng!Pass".into(),
-        };
+        let login = Login { address: "asha@sbx", password: "Str0ng!Pass".into() };
         let shown = format!("{login:?}");
         assert!(shown.contains("asha@sbx"));
         assert!(!shown.contains("Str0ng!Pass"), "password leaked: {shown}");

@@ -42,11 +42,7 @@ pub fn flexible_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<S
 
         fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
             let inner = raw.trim().trim_start_matches('[').trim_end_matches(']');
-            Ok(inner
-                .split(',')
-                .map(|s| s.trim().trim_matches('"').to_owned())
-                .filter(|s| !s.is_empty())
-                .collect())
+            Ok(inner.split(',').map(|s| s.trim().trim_matches('"').to_owned()).filter(|s| !s.is_empty()).collect())
         }
 
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -70,9 +66,7 @@ pub fn flexible_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool,
         Flex::Text(text) => match text.trim().to_ascii_lowercase().as_str() {
             "true" => Ok(true),
             "false" => Ok(false),
-            other => Err(de::Error::custom(format!(
-                "expected true or false, got {other:?}"
-            ))),
+            other => Err(de::Error::custom(format!("expected true or false, got {other:?}"))),
         },
     }
 }
@@ -106,9 +100,6 @@ mod tests {
 
     #[test]
     fn ciphertext_is_not_printed() {
-        assert_eq!(
-            format!("{:?}", Encrypted("c2VjcmV0".into())),
-            "Encrypted(..)"
-        );
+        assert_eq!(format!("{:?}", Encrypted("c2VjcmV0".into())), "Encrypted(..)");
     }
 }

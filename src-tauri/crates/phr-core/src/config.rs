@@ -77,10 +77,7 @@ pub struct AppConfig {
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self {
-            target: Target::Demo,
-            log_filter: DEFAULT_LOG_FILTER.to_owned(),
-        }
+        Self { target: Target::Demo, log_filter: DEFAULT_LOG_FILTER.to_owned() }
     }
 }
 
@@ -95,34 +92,13 @@ pub struct Key {
     pub env: &'static str,
 }
 
-pub const MODE: Key = Key {
-    file: "mode",
-    env: "ABHA_MODE",
-};
-pub const LOG: Key = Key {
-    file: "log",
-    env: "ABHA_LOG",
-};
-pub const PHR_BASE_URL: Key = Key {
-    file: "abdm.phr_base_url",
-    env: "ABHA_PHR_BASE_URL",
-};
-pub const GATEWAY_BASE_URL: Key = Key {
-    file: "abdm.gateway_base_url",
-    env: "ABHA_GATEWAY_BASE_URL",
-};
-pub const CLIENT_ID: Key = Key {
-    file: "abdm.client_id",
-    env: "ABHA_CLIENT_ID",
-};
-pub const REQUESTER_ID: Key = Key {
-    file: "abdm.requester_id",
-    env: "ABHA_REQUESTER_ID",
-};
-pub const CM_SUFFIX: Key = Key {
-    file: "abdm.cm_suffix",
-    env: "ABHA_CM_SUFFIX",
-};
+pub const MODE: Key = Key { file: "mode", env: "ABHA_MODE" };
+pub const LOG: Key = Key { file: "log", env: "ABHA_LOG" };
+pub const PHR_BASE_URL: Key = Key { file: "abdm.phr_base_url", env: "ABHA_PHR_BASE_URL" };
+pub const GATEWAY_BASE_URL: Key = Key { file: "abdm.gateway_base_url", env: "ABHA_GATEWAY_BASE_URL" };
+pub const CLIENT_ID: Key = Key { file: "abdm.client_id", env: "ABHA_CLIENT_ID" };
+pub const REQUESTER_ID: Key = Key { file: "abdm.requester_id", env: "ABHA_REQUESTER_ID" };
+pub const CM_SUFFIX: Key = Key { file: "abdm.cm_suffix", env: "ABHA_CM_SUFFIX" };
 
 /// Where a value came from, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,11 +123,7 @@ pub enum ConfigError {
     #[error("the config file {} is not valid: {message}", path.display())]
     Syntax { path: PathBuf, message: String },
     #[error("`{key}` {origin} is invalid: {reason}", key = key.file)]
-    Invalid {
-        key: Key,
-        origin: Origin,
-        reason: String,
-    },
+    Invalid { key: Key, origin: Origin, reason: String },
     #[error(
         "`{key}` is required in {mode} mode: set it under [abdm] in {} or with ${env}",
         file.display(), key = key.file, env = key.env
@@ -169,10 +141,7 @@ impl ConfigError {
     pub fn key(&self) -> Option<Key> {
         match self {
             ConfigError::Invalid { key, .. } | ConfigError::Missing { key, .. } => Some(*key),
-            ConfigError::SecretInFile { .. } => Some(Key {
-                file: "abdm.client_secret",
-                env: "",
-            }),
+            ConfigError::SecretInFile { .. } => Some(Key { file: "abdm.client_secret", env: "" }),
             ConfigError::Read { .. } | ConfigError::Syntax { .. } => None,
         }
     }
@@ -202,32 +171,19 @@ struct RawAbdm {
 impl AppConfig {
     /// Reads `config_file` (absent is fine: defaults apply) and then the environment,
     /// given as a lookup so tests need not touch the process environment.
-    pub fn load(
-        config_file: &Path,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
+    pub fn load(config_file: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let raw = match fs::read_to_string(config_file) {
-            Ok(text) => toml::from_str::<RawFile>(&text).map_err(|err| ConfigError::Syntax {
-                path: config_file.to_owned(),
-                message: err.to_string(),
-            })?,
+            Ok(text) => toml::from_str::<RawFile>(&text)
+                .map_err(|err| ConfigError::Syntax { path: config_file.to_owned(), message: err.to_string() })?,
             Err(err) if err.kind() == io::ErrorKind::NotFound => RawFile::default(),
             Err(source) => {
-                return Err(ConfigError::Read {
-                    path: config_file.to_owned(),
-                    source,
-                });
+                return Err(ConfigError::Read { path: config_file.to_owned(), source });
             }
         };
         if raw.abdm.client_secret.is_some() {
-            return Err(ConfigError::SecretInFile {
-                path: config_file.to_owned(),
-            });
+            return Err(ConfigError::SecretInFile { path: config_file.to_owned() });
         }
-        let sources = Sources {
-            file: config_file,
-            env: &env,
-        };
+        let sources = Sources { file: config_file, env: &env };
 
         let mode = match sources.pick(MODE, raw.mode) {
             None => Mode::Demo,
@@ -241,14 +197,10 @@ impl AppConfig {
         let log_filter = match sources.pick(LOG, raw.log) {
             None => DEFAULT_LOG_FILTER.to_owned(),
             Some((value, origin)) => {
-                tracing_subscriber::EnvFilter::try_new(&value).map_err(|err| {
-                    ConfigError::Invalid {
-                        key: LOG,
-                        origin,
-                        reason: format!(
-                            "not a log filter such as `info` or `phr_core=debug,info` ({err})"
-                        ),
-                    }
+                tracing_subscriber::EnvFilter::try_new(&value).map_err(|err| ConfigError::Invalid {
+                    key: LOG,
+                    origin,
+                    reason: format!("not a log filter such as `info` or `phr_core=debug,info` ({err})"),
                 })?;
                 value
             }
@@ -257,17 +209,12 @@ impl AppConfig {
         // The [abdm] keys are checked in every mode, so a typo is caught before the
         // day someone switches away from demo mode.
         let phr_base_url = sources.parse(PHR_BASE_URL, raw.abdm.phr_base_url, BaseUrl::parse)?;
-        let gateway_base_url =
-            sources.parse(GATEWAY_BASE_URL, raw.abdm.gateway_base_url, BaseUrl::parse)?;
+        let gateway_base_url = sources.parse(GATEWAY_BASE_URL, raw.abdm.gateway_base_url, BaseUrl::parse)?;
         let cm_suffix = sources.parse(CM_SUFFIX, raw.abdm.cm_suffix, CmSuffix::parse)?;
         let client_id = sources.parse(CLIENT_ID, raw.abdm.client_id, identifier)?;
         let requester_id = sources.parse(REQUESTER_ID, raw.abdm.requester_id, identifier)?;
 
-        let missing = |key| ConfigError::Missing {
-            key,
-            mode,
-            file: config_file.to_owned(),
-        };
+        let missing = |key| ConfigError::Missing { key, mode, file: config_file.to_owned() };
         let target = match mode {
             Mode::Demo => Target::Demo,
             Mode::AbdmSandbox | Mode::AbdmProduction => {
@@ -278,27 +225,14 @@ impl AppConfig {
                         .or_else(|| sandbox.then(|| default_url(SANDBOX_PHR_BASE_URL)).flatten())
                         .ok_or_else(|| missing(PHR_BASE_URL))?,
                     gateway_base_url: gateway_base_url
-                        .or_else(|| {
-                            sandbox
-                                .then(|| default_url(SANDBOX_GATEWAY_BASE_URL))
-                                .flatten()
-                        })
+                        .or_else(|| sandbox.then(|| default_url(SANDBOX_GATEWAY_BASE_URL)).flatten())
                         .ok_or_else(|| missing(GATEWAY_BASE_URL))?,
                     client_id: client_id.ok_or_else(|| missing(CLIENT_ID))?,
                     requester_id: requester_id.ok_or_else(|| missing(REQUESTER_ID))?,
-                    cm_suffix: cm_suffix.unwrap_or_else(|| {
-                        if sandbox {
-                            CmSuffix::sandbox()
-                        } else {
-                            CmSuffix::production()
-                        }
-                    }),
+                    cm_suffix: cm_suffix
+                        .unwrap_or_else(|| if sandbox { CmSuffix::sandbox() } else { CmSuffix::production() }),
                 };
-                if sandbox {
-                    Target::AbdmSandbox(abdm)
-                } else {
-                    Target::AbdmProduction(abdm)
-                }
+                if sandbox { Target::AbdmSandbox(abdm) } else { Target::AbdmProduction(abdm) }
             }
         };
         Ok(Self { target, log_filter })
@@ -331,11 +265,7 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
     ) -> Result<Option<T>, ConfigError> {
         self.pick(key, from_file)
             .map(|(value, origin)| {
-                parse(&value).map_err(|reason| ConfigError::Invalid {
-                    key,
-                    origin,
-                    reason: reason.to_string(),
-                })
+                parse(&value).map_err(|reason| ConfigError::Invalid { key, origin, reason: reason.to_string() })
             })
             .transpose()
     }
@@ -362,10 +292,7 @@ mod tests {
         if let Some(text) = file {
             fs::write(&path, text).unwrap();
         }
-        let env: HashMap<String, String> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         AppConfig::load(&path, |k| env.get(k).cloned())
     }
 
@@ -383,9 +310,7 @@ mod tests {
             &[],
         )
         .unwrap();
-        let Target::AbdmSandbox(abdm) = config.target else {
-            panic!("expected sandbox target")
-        };
+        let Target::AbdmSandbox(abdm) = config.target else { panic!("expected sandbox target") };
         assert_eq!(abdm.phr_base_url.to_string(), SANDBOX_PHR_BASE_URL);
         assert_eq!(abdm.gateway_base_url.to_string(), SANDBOX_GATEWAY_BASE_URL);
         assert_eq!(abdm.client_id, "SBX_001");
@@ -407,9 +332,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.log_filter, "phr_core=debug,info");
-        let Target::AbdmProduction(abdm) = config.target else {
-            panic!("expected production target")
-        };
+        let Target::AbdmProduction(abdm) = config.target else { panic!("expected production target") };
         assert_eq!(abdm.client_id, "from-env");
         assert_eq!(abdm.cm_suffix, CmSuffix::production());
         assert_eq!(abdm.phr_base_url.to_string(), "https://abdm.example.in/cm/");
@@ -432,11 +355,7 @@ mod tests {
 
     #[test]
     fn a_bad_url_in_the_file_names_the_key_and_the_file() {
-        let err = load(
-            Some("[abdm]\nphr_base_url = \"http://dev.abdm.gov.in/cm\"\n"),
-            &[],
-        )
-        .unwrap_err();
+        let err = load(Some("[abdm]\nphr_base_url = \"http://dev.abdm.gov.in/cm\"\n"), &[]).unwrap_err();
         let message = err.to_string();
         assert_eq!(err.key(), Some(PHR_BASE_URL));
         assert!(message.contains("`abdm.phr_base_url`"), "{message}");
@@ -452,19 +371,9 @@ mod tests {
 
     #[test]
     fn production_mode_without_urls_says_which_key_is_missing() {
-        let err = load(
-            None,
-            &[
-                ("ABHA_MODE", "abdm-production"),
-                ("ABHA_CLIENT_ID", "c"),
-                ("ABHA_REQUESTER_ID", "r"),
-            ],
-        )
-        .unwrap_err();
-        assert!(
-            matches!(err, ConfigError::Missing { key, .. } if key == PHR_BASE_URL),
-            "{err}"
-        );
+        let err = load(None, &[("ABHA_MODE", "abdm-production"), ("ABHA_CLIENT_ID", "c"), ("ABHA_REQUESTER_ID", "r")])
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::Missing { key, .. } if key == PHR_BASE_URL), "{err}");
         assert!(err.to_string().contains("$ABHA_PHR_BASE_URL"), "{err}");
     }
 

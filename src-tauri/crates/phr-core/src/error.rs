@@ -39,10 +39,7 @@ mod tests {
 
     #[test]
     fn codes_serialise_as_screaming_snake_case_for_the_ui() {
-        assert_eq!(
-            serde_json::to_string(&ErrorCode::Internal).unwrap(),
-            "\"INTERNAL\""
-        );
+        assert_eq!(serde_json::to_string(&ErrorCode::Internal).unwrap(), "\"INTERNAL\"");
     }
 
     #[test]

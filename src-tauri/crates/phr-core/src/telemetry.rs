@@ -21,9 +21,7 @@ use tracing_appender::{
     non_blocking::WorkerGuard,
     rolling::{self, Rotation},
 };
-use tracing_subscriber::{
-    EnvFilter, Registry, fmt, fmt::MakeWriter, layer::SubscriberExt, util::SubscriberInitExt,
-};
+use tracing_subscriber::{EnvFilter, Registry, fmt, fmt::MakeWriter, layer::SubscriberExt, util::SubscriberInitExt};
 
 /// Log files are `abha-desktop.<date>.log`.
 pub const LOG_FILE_PREFIX: &str = "abha-desktop";
@@ -41,10 +39,7 @@ pub enum TelemetryError {
     #[error("cannot create the log folder {}", path.display())]
     LogDir { path: PathBuf, source: io::Error },
     #[error("cannot open a log file in {}", path.display())]
-    LogFile {
-        path: PathBuf,
-        source: rolling::InitError,
-    },
+    LogFile { path: PathBuf, source: rolling::InitError },
     #[error("invalid log filter")]
     Filter(#[from] tracing_subscriber::filter::ParseError),
     #[error("a logger is already installed in this process")]
@@ -57,29 +52,19 @@ pub fn subscriber(
     log_dir: &Path,
     filter: &str,
 ) -> Result<(impl Subscriber + Send + Sync + 'static, WorkerGuard), TelemetryError> {
-    fs::create_dir_all(log_dir).map_err(|source| TelemetryError::LogDir {
-        path: log_dir.to_owned(),
-        source,
-    })?;
+    fs::create_dir_all(log_dir).map_err(|source| TelemetryError::LogDir { path: log_dir.to_owned(), source })?;
     let appender = rolling::Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix(LOG_FILE_PREFIX)
         .filename_suffix("log")
         .max_log_files(LOG_FILES_KEPT)
         .build(log_dir)
-        .map_err(|source| TelemetryError::LogFile {
-            path: log_dir.to_owned(),
-            source,
-        })?;
+        .map_err(|source| TelemetryError::LogFile { path: log_dir.to_owned(), source })?;
     let (file, guard) = tracing_appender::non_blocking(appender);
     let subscriber = Registry::default()
         .with(EnvFilter::try_new(filter)?)
         .with(fmt::layer().with_ansi(false).with_writer(Redacting(file)))
-        .with(
-            fmt::layer()
-                .with_ansi(io::stderr().is_terminal())
-                .with_writer(Redacting(io::stderr)),
-        );
+        .with(fmt::layer().with_ansi(io::stderr().is_terminal()).with_writer(Redacting(io::stderr)));
     Ok((subscriber, guard))
 }
 
@@ -120,30 +105,16 @@ impl<W: Write> Write for RedactingWriter<W> {
 }
 
 static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    let rule = |pattern: &str, replacement| {
-        (
-            Regex::new(pattern).expect("redaction pattern compiles"),
-            replacement,
-        )
-    };
+    let rule = |pattern: &str, replacement| (Regex::new(pattern).expect("redaction pattern compiles"), replacement);
     vec![
         // A value given to a secret-named key: otp=123456, "password":"...", token: ...
         rule(
             r#"(?i)\b(otp|password|passwd|pin|secret|client_?secret|auth_?code|authcode|(?:access_?|refresh_?|x-?auth-?)?token)(\s*["']?\s*[:=]\s*["']?)([^\s"',;}&)]+)"#,
             "${1}${2}<redacted>",
         ),
-        rule(
-            r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*",
-            "<redacted-token>",
-        ),
-        rule(
-            r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}",
-            "Bearer <redacted-token>",
-        ),
-        rule(
-            r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
-            "<redacted-email>",
-        ),
+        rule(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*", "<redacted-token>"),
+        rule(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}", "Bearer <redacted-token>"),
+        rule(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", "<redacted-email>"),
         // ABHA number written 91-1234-5678-9012, Aadhaar written 1234 5678 9012,
         // a mobile written 98765 43210.
         rule(r"\b\d{2}-\d{4}-\d{4}-\d{4}\b", "<redacted-number>"),
@@ -227,10 +198,7 @@ mod tests {
         for secret in all_secrets() {
             assert!(!out.contains(secret), "{secret:?} reached the log:\n{out}");
         }
-        assert!(
-            out.contains("asha@sbx"),
-            "the ABHA address is an identifier and stays:\n{out}"
-        );
+        assert!(out.contains("asha@sbx"), "the ABHA address is an identifier and stays:\n{out}");
         assert!(out.contains("<redacted>"), "{out}");
         assert_eq!(out.lines().count(), 8, "every event still logged:\n{out}");
     }
@@ -242,16 +210,10 @@ mod tests {
         tracing::subscriber::with_default(subscriber, log_every_kind_of_secret);
         drop(guard); // flushes the background writer
 
-        let files: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let files: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
         assert_eq!(files.len(), 1, "{files:?}");
         let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
-        assert!(
-            name.starts_with(LOG_FILE_PREFIX) && name.ends_with(".log"),
-            "{name}"
-        );
+        assert!(name.starts_with(LOG_FILE_PREFIX) && name.ends_with(".log"), "{name}");
         let text = fs::read_to_string(&files[0]).unwrap();
         assert!(text.contains("logged in"), "{text}");
         for secret in all_secrets() {
@@ -261,26 +223,19 @@ mod tests {
 
     #[test]
     fn ordinary_lines_are_left_alone() {
-        let line =
-            "2026-11-23T00:55:12.123456Z  INFO sandbox listening addr=127.0.0.1:41234 took 15ms";
+        let line = "2026-11-23T00:55:12.123456Z  INFO sandbox listening addr=127.0.0.1:41234 took 15ms";
         assert!(matches!(redact(line), Cow::Borrowed(_)));
     }
 
     #[test]
     fn keyed_values_are_masked_whatever_the_quoting() {
-        assert_eq!(
-            redact(r#"{"authCode":"xYz9+/="}"#),
-            r#"{"authCode":"<redacted>"}"#
-        );
+        assert_eq!(redact(r#"{"authCode":"xYz9+/="}"#), r#"{"authCode":"<redacted>"}"#);
         assert_eq!(redact("pin: 1234 ok"), "pin: <redacted> ok");
         assert_eq!(redact("refresh_token=abc.def"), "refresh_token=<redacted>");
     }
 
     #[test]
     fn mobiles_with_a_country_code_are_masked() {
-        assert_eq!(
-            redact("sent to +919876543210"),
-            "sent to +<redacted-number>"
-        );
+        assert_eq!(redact("sent to +919876543210"), "sent to +<redacted-number>");
     }
 }

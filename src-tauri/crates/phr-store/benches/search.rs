@@ -6,21 +6,14 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use phr_store::{DbKey, PersonRecord, Store};
 
 const PEOPLE: usize = 100_000;
-const FIRST: [&str; 12] = [
-    "asha", "ravi", "meera", "arjun", "priya", "kabir", "lata", "vikram", "nisha", "rohan",
-    "anaya", "suresh",
-];
-const LAST: [&str; 10] = [
-    "verma", "kumar", "nair", "singh", "sharma", "iyer", "rao", "patil", "das", "khan",
-];
+const FIRST: [&str; 12] =
+    ["asha", "ravi", "meera", "arjun", "priya", "kabir", "lata", "vikram", "nisha", "rohan", "anaya", "suresh"];
+const LAST: [&str; 10] = ["verma", "kumar", "nair", "singh", "sharma", "iyer", "rao", "patil", "das", "khan"];
 
 fn record(i: usize) -> PersonRecord {
     let (first, last) = (FIRST[i % FIRST.len()], LAST[(i / FIRST.len()) % LAST.len()]);
-    let full_name = if i.is_multiple_of(10) {
-        format!("राम कुमार {i}")
-    } else {
-        format!("{first} {last} {i}")
-    };
+    let full_name =
+        if i.is_multiple_of(10) { format!("राम कुमार {i}") } else { format!("{first} {last} {i}") };
     PersonRecord {
         full_name,
         gender: "O".into(),
@@ -39,9 +32,7 @@ fn search(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
     let store = runtime.block_on(async {
-        let store = Store::open(&dir.path().join("bench.db"), &DbKey::random())
-            .await
-            .expect("open");
+        let store = Store::open(&dir.path().join("bench.db"), &DbKey::random()).await.expect("open");
         let records: Vec<_> = (0..PEOPLE).map(record).collect();
         for chunk in records.chunks(10_000) {
             store.save_people(chunk, 1).await.expect("save");
@@ -58,8 +49,7 @@ fn search(c: &mut Criterion) {
         ("hindi", "कुमार"),
     ] {
         group.bench_function(name, |b| {
-            b.to_async(&runtime)
-                .iter(|| async { store.search_people(query, 20).await.expect("search") })
+            b.to_async(&runtime).iter(|| async { store.search_people(query, 20).await.expect("search") })
         });
     }
     group.finish();

@@ -20,15 +20,9 @@ impl Store {
         action: &str,
         subject: Option<&str>,
     ) -> Result<(), StoreError> {
-        sqlx::query!(
-            "INSERT INTO audit (at, actor, action, subject) VALUES (?, ?, ?, ?)",
-            at,
-            actor,
-            action,
-            subject
-        )
-        .execute(&self.pool)
-        .await?;
+        sqlx::query!("INSERT INTO audit (at, actor, action, subject) VALUES (?, ?, ?, ?)", at, actor, action, subject)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

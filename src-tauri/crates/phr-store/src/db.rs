@@ -26,14 +26,9 @@ impl Store {
         }
         let open_err = |source: sqlx::Error| {
             if is_not_a_database(&source) {
-                StoreError::WrongKey {
-                    path: path.to_owned(),
-                }
+                StoreError::WrongKey { path: path.to_owned() }
             } else {
-                StoreError::Open {
-                    path: path.to_owned(),
-                    source,
-                }
+                StoreError::Open { path: path.to_owned(), source }
             }
         };
         let options = SqliteConnectOptions::from_str("sqlite:")
@@ -51,33 +46,22 @@ impl Store {
             // decrypting it again and again. Negative = KiB.
             .pragma("cache_size", "-32768")
             .pragma("temp_store", "MEMORY");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(open_err)?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(open_err)?;
         // SQLCipher accepts any key when connecting and fails on the first read.
-        sqlx::query("SELECT count(*) FROM sqlite_master")
-            .execute(&pool)
-            .await
-            .map_err(open_err)?;
+        sqlx::query("SELECT count(*) FROM sqlite_master").execute(&pool).await.map_err(open_err)?;
         MIGRATOR.run(&pool).await?;
         Ok(Self { pool })
     }
 
     /// SQLCipher's version, proof that the file is encrypted by it.
     pub async fn cipher_version(&self) -> Result<Option<String>, StoreError> {
-        let row: Option<(String,)> = sqlx::query_as("PRAGMA cipher_version")
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(String,)> = sqlx::query_as("PRAGMA cipher_version").fetch_optional(&self.pool).await?;
         Ok(row.map(|(v,)| v))
     }
 
     /// SQLite's own consistency check: `ok` when the file is sound.
     pub async fn integrity_check(&self) -> Result<String, StoreError> {
-        let (verdict,): (String,) = sqlx::query_as("PRAGMA integrity_check")
-            .fetch_one(&self.pool)
-            .await?;
+        let (verdict,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&self.pool).await?;
         Ok(verdict)
     }
 

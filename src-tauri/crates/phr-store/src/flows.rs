@@ -29,32 +29,24 @@ impl Store {
     }
 
     pub async fn load_flow(&self, id: &str) -> Result<Option<SavedFlow>, StoreError> {
-        let flow = sqlx::query_as!(
-            SavedFlow,
-            "SELECT id, kind, state, expires_at FROM flows WHERE id = ?",
-            id
-        )
-        .fetch_optional(&self.pool)
-        .await?;
+        let flow = sqlx::query_as!(SavedFlow, "SELECT id, kind, state, expires_at FROM flows WHERE id = ?", id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(flow)
     }
 
     /// Flows saved most recently first, expired ones included (the caller
     /// decides how to end them).
     pub async fn flows(&self) -> Result<Vec<SavedFlow>, StoreError> {
-        let flows = sqlx::query_as!(
-            SavedFlow,
-            "SELECT id, kind, state, expires_at FROM flows ORDER BY updated_at DESC, id"
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let flows =
+            sqlx::query_as!(SavedFlow, "SELECT id, kind, state, expires_at FROM flows ORDER BY updated_at DESC, id")
+                .fetch_all(&self.pool)
+                .await?;
         Ok(flows)
     }
 
     pub async fn delete_flow(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query!("DELETE FROM flows WHERE id = ?", id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query!("DELETE FROM flows WHERE id = ?", id).execute(&self.pool).await?;
         Ok(())
     }
 }

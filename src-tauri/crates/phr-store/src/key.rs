@@ -41,12 +41,8 @@ impl DbKey {
 
     /// The key for a machine without a keyring: Argon2id over the passphrase
     /// (64 MiB, 3 passes), with a random salt kept beside the database.
-    pub fn from_passphrase(
-        passphrase: &Sensitive<String>,
-        salt: &[u8; SALT_LEN],
-    ) -> Result<Self, KeyError> {
-        let params =
-            Params::new(64 * 1024, 3, 1, Some(32)).map_err(|e| KeyError::Derive(e.to_string()))?;
+    pub fn from_passphrase(passphrase: &Sensitive<String>, salt: &[u8; SALT_LEN]) -> Result<Self, KeyError> {
+        let params = Params::new(64 * 1024, 3, 1, Some(32)).map_err(|e| KeyError::Derive(e.to_string()))?;
         let mut bytes = [0u8; 32];
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
             .hash_password_into(passphrase.expose().as_bytes(), salt, &mut bytes)

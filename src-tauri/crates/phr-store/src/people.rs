@@ -33,11 +33,7 @@ fn match_expression(query: &str) -> Option<String> {
         .filter(|t| t.chars().any(char::is_alphanumeric))
         .map(|t| {
             let quoted = format!("\"{}\"", t.replace('"', "\"\""));
-            if t.chars().count() > 1 {
-                quoted + "*"
-            } else {
-                quoted
-            }
+            if t.chars().count() > 1 { quoted + "*" } else { quoted }
         })
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
@@ -220,26 +216,14 @@ async fn save(
         .execute(&mut **tx)
         .await?;
     }
-    let text = [
-        Some(record.full_name.as_str()),
-        record.abha_number_masked.as_deref(),
-        record.mobile_masked.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .chain(record.addresses.iter().map(String::as_str))
-    .collect::<Vec<_>>()
-    .join(" ");
-    sqlx::query!("DELETE FROM people_search WHERE rowid = ?", id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query!(
-        "INSERT INTO people_search (rowid, text) VALUES (?, ?)",
-        id,
-        text
-    )
-    .execute(&mut **tx)
-    .await?;
+    let text = [Some(record.full_name.as_str()), record.abha_number_masked.as_deref(), record.mobile_masked.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(record.addresses.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    sqlx::query!("DELETE FROM people_search WHERE rowid = ?", id).execute(&mut **tx).await?;
+    sqlx::query!("INSERT INTO people_search (rowid, text) VALUES (?, ?)", id, text).execute(&mut **tx).await?;
     Ok(id)
 }
 
@@ -249,15 +233,9 @@ mod tests {
 
     #[test]
     fn typed_words_become_quoted_prefix_terms() {
-        assert_eq!(
-            match_expression("asha ver").as_deref(),
-            Some("\"asha\"* \"ver\"*")
-        );
+        assert_eq!(match_expression("asha ver").as_deref(), Some("\"asha\"* \"ver\"*"));
         assert_eq!(match_expression("  ").as_deref(), None);
-        assert_eq!(
-            match_expression("NEAR(\"a\" OR b)").as_deref(),
-            Some("\"NEAR\"* \"a\" \"OR\"* \"b\"")
-        );
+        assert_eq!(match_expression("NEAR(\"a\" OR b)").as_deref(), Some("\"NEAR\"* \"a\" \"OR\"* \"b\""));
         assert_eq!(match_expression("कुमार").as_deref(), Some("\"कुमार\"*"));
     }
 }

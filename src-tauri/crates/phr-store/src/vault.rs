@@ -40,9 +40,7 @@ pub enum VaultError {
 impl From<keyring::Error> for VaultError {
     fn from(err: keyring::Error) -> Self {
         match err {
-            keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => {
-                VaultError::Unavailable(err)
-            }
+            keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_) => VaultError::Unavailable(err),
             other => VaultError::Failed(other),
         }
     }
@@ -60,9 +58,7 @@ impl Vault {
     /// `service` names this installation, e.g. `in.abhadesktop.client` (release)
     /// or `in.abhadesktop.client.dev`.
     pub fn new(service: impl Into<String>) -> Self {
-        Self {
-            service: service.into(),
-        }
+        Self { service: service.into() }
     }
 
     fn entry(&self, kind: SecretKind, account: &str) -> Result<keyring::Entry, keyring::Error> {
@@ -76,23 +72,14 @@ impl Vault {
         Ok(tokio::task::spawn_blocking(f).await??)
     }
 
-    pub async fn persist(
-        &self,
-        kind: SecretKind,
-        account: &str,
-        secret: &Sensitive<String>,
-    ) -> Result<(), VaultError> {
+    pub async fn persist(&self, kind: SecretKind, account: &str, secret: &Sensitive<String>) -> Result<(), VaultError> {
         let entry = self.entry(kind, account)?;
         let secret = secret.clone();
         Self::blocking(move || entry.set_password(secret.expose())).await
     }
 
     /// The secret, or `None` when there is none under that name.
-    pub async fn retrieve(
-        &self,
-        kind: SecretKind,
-        account: &str,
-    ) -> Result<Option<Sensitive<String>>, VaultError> {
+    pub async fn retrieve(&self, kind: SecretKind, account: &str) -> Result<Option<Sensitive<String>>, VaultError> {
         let entry = self.entry(kind, account)?;
         Self::blocking(move || match entry.get_password() {
             Ok(secret) => Ok(Some(Sensitive::new(secret))),
@@ -117,8 +104,7 @@ impl Vault {
     /// is a state the user sees, never a silent fallback.
     pub async fn probe(&self) -> Result<(), VaultError> {
         let probe = Sensitive::from("probe");
-        self.persist(SecretKind::ClientSecret, "probe", &probe)
-            .await?;
+        self.persist(SecretKind::ClientSecret, "probe", &probe).await?;
         let back = self.retrieve(SecretKind::ClientSecret, "probe").await?;
         self.delete(SecretKind::ClientSecret, "probe").await?;
         match back {

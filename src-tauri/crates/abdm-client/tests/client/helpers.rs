@@ -10,20 +10,8 @@ pub struct TestSandbox {
 
 pub async fn spawn() -> TestSandbox {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let sandbox = abdm_sandbox::spawn_with(
-        listener,
-        Options {
-            controls: true,
-            state_file: None,
-        },
-    )
-    .await
-    .unwrap();
-    let client = client_for(
-        &sandbox.phr_base_url(),
-        &sandbox.gateway_base_url(),
-        abdm_sandbox::DEMO_CLIENT_SECRET,
-    );
+    let sandbox = abdm_sandbox::spawn_with(listener, Options { controls: true, state_file: None }).await.unwrap();
+    let client = client_for(&sandbox.phr_base_url(), &sandbox.gateway_base_url(), abdm_sandbox::DEMO_CLIENT_SECRET);
     TestSandbox { sandbox, client }
 }
 
@@ -38,24 +26,13 @@ pub fn config(phr: &str, gateway: &str) -> AbdmConfig {
 }
 
 pub fn client_for(phr: &str, gateway: &str, secret: &str) -> AbdmClient {
-    AbdmClient::with_options(
-        config(phr, gateway),
-        Sensitive::from(secret),
-        ClientOptions::default(),
-    )
-    .unwrap()
+    AbdmClient::with_options(config(phr, gateway), Sensitive::from(secret), ClientOptions::default()).unwrap()
 }
 
 impl TestSandbox {
     /// The latest OTP the sandbox "sent" to a mobile or email.
     pub fn otp_for(&self, to: &str) -> Otp {
-        let sent = self
-            .sandbox
-            .outbox()
-            .into_iter()
-            .rev()
-            .find(|m| m.to == to)
-            .expect("an OTP was sent");
+        let sent = self.sandbox.outbox().into_iter().rev().find(|m| m.to == to).expect("an OTP was sent");
         Otp::parse(&sent.otp).unwrap()
     }
 
@@ -66,11 +43,7 @@ impl TestSandbox {
 
 /// Another OTP than `otp`, for the wrong-OTP paths.
 pub fn wrong(otp: &Otp) -> Otp {
-    let digit = if otp.expose().starts_with('1') {
-        '2'
-    } else {
-        '1'
-    };
+    let digit = if otp.expose().starts_with('1') { '2' } else { '1' };
     Otp::parse(&format!("{digit}{}", &otp.expose()[1..])).unwrap()
 }
 

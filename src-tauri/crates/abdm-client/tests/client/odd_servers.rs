@@ -2,9 +2,7 @@ use std::time::Duration;
 
 use abdm_client::{AbdmClient, AbdmError, ClientOptions, Contact, Credential, RegistrationDetails};
 use abdm_sandbox::{Fault, FaultKind};
-use abdm_types::{
-    DistrictCode, Gender, Otp, Password, Pincode, Sensitive, StateCode, YearOfBirth, phr::AuthMode,
-};
+use abdm_types::{DistrictCode, Gender, Otp, Password, Pincode, Sensitive, StateCode, YearOfBirth, phr::AuthMode};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use rsa::{
     Pkcs1v15Encrypt, RsaPrivateKey,
@@ -25,64 +23,44 @@ fn sandbox_private_key() -> RsaPrivateKey {
 }
 
 fn public_key_base64() -> String {
-    STANDARD.encode(
-        sandbox_private_key()
-            .to_public_key()
-            .to_public_key_der()
-            .unwrap()
-            .as_bytes(),
-    )
+    STANDARD.encode(sandbox_private_key().to_public_key().to_public_key_der().unwrap().as_bytes())
 }
 
 /// A server that hands out a session and the sandbox's public key and answers
 /// every POST with `reply`.
 async fn recording_server(reply: Value) -> (MockServer, AbdmClient) {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/gateway/v0.5/sessions"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"accessToken": "t", "expiresIn": 600, "tokenType": "bearer"}),
-            ),
-        )
-        .mount(&server)
-        .await;
+    mount_session(&server).await;
     Mock::given(method("GET"))
         .and(path("/cm/v1/apps/public/certificate"))
         .respond_with(ResponseTemplate::new(200).set_body_string(public_key_base64()))
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(reply))
-        .mount(&server)
-        .await;
-    let client = client_for(
-        &format!("{}/cm/", server.uri()),
-        &format!("{}/gateway/", server.uri()),
-        "s",
-    );
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(reply)).mount(&server).await;
+    let client = client_for(&format!("{}/cm/", server.uri()), &format!("{}/gateway/", server.uri()), "s");
     (server, client)
 }
 
+/// A gateway that hands out a 10-minute session.
+async fn mount_session(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/gateway/v0.5/sessions"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"accessToken": "t", "expiresIn": 600, "tokenType": "bearer"})),
+        )
+        .mount(server)
+        .await;
+}
+
 fn decrypt(field: &Value) -> String {
-    let ciphertext = STANDARD
-        .decode(field.as_str().expect("an encrypted field is a string"))
-        .unwrap();
-    String::from_utf8(
-        sandbox_private_key()
-            .decrypt(Pkcs1v15Encrypt, &ciphertext)
-            .unwrap(),
-    )
-    .unwrap()
+    let ciphertext = STANDARD.decode(field.as_str().expect("an encrypted field is a string")).unwrap();
+    String::from_utf8(sandbox_private_key().decrypt(Pkcs1v15Encrypt, &ciphertext).unwrap()).unwrap()
 }
 
 async fn last_body(server: &MockServer, endpoint: &str) -> Value {
     let requests = server.received_requests().await.unwrap();
-    let request = requests
-        .iter()
-        .rev()
-        .find(|r| r.url.path().ends_with(endpoint))
-        .expect("the call was made");
+    let request = requests.iter().rev().find(|r| r.url.path().ends_with(endpoint)).expect("the call was made");
     serde_json::from_slice(&request.body).unwrap()
 }
 
@@ -95,26 +73,15 @@ async fn every_credential_is_encrypted_and_round_trips_with_the_sandbox_key() {
 
     // Each call fails to decode the `{}` reply; only the request matters here.
     let _ = client.generate_otp(&contact).await;
-    let _ = client
-        .generate_otp(&Contact::Email(email("asha@example.in")))
-        .await;
+    let _ = client.generate_otp(&Contact::Email(email("asha@example.in"))).await;
     let _ = client.validate_otp("s", &otp).await;
     let _ = client.login_contact_init(&contact).await;
     let _ = client.login_pre_verify("t", &otp).await;
-    let _ = client
-        .address_auth_confirm("t", Credential::Password(&password))
-        .await;
+    let _ = client.address_auth_confirm("t", Credential::Password(&password)).await;
     let _ = client.kyc_confirm("s", &otp).await;
+    let _ = client.reset_password(&Sensitive::from("u"), &password).await;
     let _ = client
-        .reset_password(&Sensitive::from("u"), &password)
-        .await;
-    let _ = client
-        .create_address(
-            "s",
-            &abdm_types::AddressName::parse("asha.verma").unwrap(),
-            Some(&password),
-            false,
-        )
+        .create_address("s", &abdm_types::AddressName::parse("asha.verma").unwrap(), Some(&password), false)
         .await;
     let details = RegistrationDetails {
         first_name: "Asha".into(),
@@ -142,34 +109,13 @@ async fn every_credential_is_encrypted_and_round_trips_with_the_sandbox_key() {
     assert_eq!(decrypt(&generate[0]["value"]), "9876543210");
     assert_eq!(generate[0]["authMode"], "MOBILE_OTP");
     assert_eq!(decrypt(&generate[1]["value"]), "asha@example.in");
-    assert_eq!(
-        decrypt(&last_body(&server, "validate/otp").await["value"]),
-        "482913"
-    );
-    assert_eq!(
-        decrypt(&last_body(&server, "mobileEmail/auth-init").await["value"]),
-        "9876543210"
-    );
-    assert_eq!(
-        decrypt(&last_body(&server, "pre-Verify").await["authcode"]),
-        "482913"
-    );
-    assert_eq!(
-        decrypt(&last_body(&server, "phrAddress/auth-confirm").await["authCode"]),
-        "Hyd3rabad!Rain"
-    );
-    assert_eq!(
-        decrypt(&last_body(&server, "confirm-init").await["value"]),
-        "482913"
-    );
-    assert_eq!(
-        decrypt(&last_body(&server, "reset-password").await["password"]),
-        "Hyd3rabad!Rain"
-    );
-    assert_eq!(
-        decrypt(&last_body(&server, "create/phrAddress").await["password"]),
-        "Hyd3rabad!Rain"
-    );
+    assert_eq!(decrypt(&last_body(&server, "validate/otp").await["value"]), "482913");
+    assert_eq!(decrypt(&last_body(&server, "mobileEmail/auth-init").await["value"]), "9876543210");
+    assert_eq!(decrypt(&last_body(&server, "pre-Verify").await["authcode"]), "482913");
+    assert_eq!(decrypt(&last_body(&server, "phrAddress/auth-confirm").await["authCode"]), "Hyd3rabad!Rain");
+    assert_eq!(decrypt(&last_body(&server, "confirm-init").await["value"]), "482913");
+    assert_eq!(decrypt(&last_body(&server, "reset-password").await["password"]), "Hyd3rabad!Rain");
+    assert_eq!(decrypt(&last_body(&server, "create/phrAddress").await["password"]), "Hyd3rabad!Rain");
     let registration = last_body(&server, "registration/details").await;
     assert_eq!(decrypt(&registration["email"]), "asha@example.in");
     assert_eq!(decrypt(&registration["mobile"]), "9876543210");
@@ -178,11 +124,7 @@ async fn every_credential_is_encrypted_and_round_trips_with_the_sandbox_key() {
     for request in &requests {
         let body = String::from_utf8_lossy(&request.body);
         for secret in ["9876543210", "482913", "Hyd3rabad!Rain", "asha@example.in"] {
-            assert!(
-                !body.contains(secret),
-                "{secret} sent in plain text to {}",
-                request.url.path()
-            );
+            assert!(!body.contains(secret), "{secret} sent in plain text to {}", request.url.path());
         }
     }
 }
@@ -201,15 +143,7 @@ async fn two_encryptions_of_the_same_otp_differ() {
 #[tokio::test]
 async fn a_rotated_key_is_fetched_again_and_the_call_repeated_once() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/gateway/v0.5/sessions"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"accessToken": "t", "expiresIn": 600, "tokenType": "bearer"}),
-            ),
-        )
-        .mount(&server)
-        .await;
+    mount_session(&server).await;
     Mock::given(method("GET"))
         .and(path("/cm/v1/apps/public/certificate"))
         .respond_with(ResponseTemplate::new(200).set_body_string(public_key_base64()))
@@ -230,16 +164,9 @@ async fn a_rotated_key_is_fetched_again_and_the_call_repeated_once() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"sessionId": "s-1"})))
         .mount(&server)
         .await;
-    let client = client_for(
-        &format!("{}/cm/", server.uri()),
-        &format!("{}/gateway/", server.uri()),
-        "s",
-    );
+    let client = client_for(&format!("{}/cm/", server.uri()), &format!("{}/gateway/", server.uri()), "s");
 
-    let reply = client
-        .generate_otp(&Contact::Mobile(mobile("9876543210")))
-        .await
-        .unwrap();
+    let reply = client.generate_otp(&Contact::Mobile(mobile("9876543210"))).await.unwrap();
     assert_eq!(reply.session_id, "s-1");
 }
 
@@ -250,24 +177,15 @@ async fn a_slow_server_times_out() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
-    let options = ClientOptions {
-        timeout: Duration::from_millis(300),
-        ..ClientOptions::default()
-    };
+    let options = ClientOptions { timeout: Duration::from_millis(300), ..ClientOptions::default() };
     let client = AbdmClient::with_options(
-        config(
-            &format!("{}/cm/", server.uri()),
-            &format!("{}/gateway/", server.uri()),
-        ),
+        config(&format!("{}/cm/", server.uri()), &format!("{}/gateway/", server.uri())),
         Sensitive::from("s"),
         options,
     )
     .unwrap();
     let result = client
-        .login_abha_number_init(
-            &abdm_types::AbhaNumber::parse("91-1111-2222-3333").unwrap(),
-            AuthMode::MobileOtp,
-        )
+        .login_abha_number_init(&abdm_types::AbhaNumber::parse("91-1111-2222-3333").unwrap(), AuthMode::MobileOtp)
         .await;
     assert!(matches!(result, Err(AbdmError::Timeout(_))), "{result:?}");
 }
@@ -277,9 +195,7 @@ async fn an_html_error_page_is_kept_raw_with_its_status() {
     let (server, client) = recording_server(json!({})).await;
     Mock::given(method("POST"))
         .and(path("/cm/v1/apps/resend/otp"))
-        .respond_with(
-            ResponseTemplate::new(500).set_body_string("<html>Internal Server Error</html>"),
-        )
+        .respond_with(ResponseTemplate::new(500).set_body_string("<html>Internal Server Error</html>"))
         .with_priority(1)
         .mount(&server)
         .await;
@@ -292,34 +208,17 @@ async fn an_html_error_page_is_kept_raw_with_its_status() {
 #[tokio::test]
 async fn malformed_json_from_the_sandbox_is_reported_as_malformed() {
     let t = spawn().await;
-    t.sandbox.inject(Fault {
-        path: "/cm/v1/apps/generate/otp".into(),
-        kind: FaultKind::Malformed,
-        times: Some(1),
-    });
-    let result = t
-        .client
-        .generate_otp(&Contact::Mobile(mobile("9822001199")))
-        .await;
-    assert!(
-        matches!(result, Err(AbdmError::Malformed { status: 200, .. })),
-        "{result:?}"
-    );
+    t.sandbox.inject(Fault { path: "/cm/v1/apps/generate/otp".into(), kind: FaultKind::Malformed, times: Some(1) });
+    let result = t.client.generate_otp(&Contact::Mobile(mobile("9822001199"))).await;
+    assert!(matches!(result, Err(AbdmError::Malformed { status: 200, .. })), "{result:?}");
 }
 
 #[tokio::test]
 async fn a_dropped_connection_is_reported_as_unreachable() {
     let t = spawn().await;
-    t.sandbox.inject(Fault {
-        path: "/cm/v1/apps/resend/otp".into(),
-        kind: FaultKind::Drop,
-        times: None,
-    });
+    t.sandbox.inject(Fault { path: "/cm/v1/apps/resend/otp".into(), kind: FaultKind::Drop, times: None });
     let result = t.client.resend_otp("s").await;
-    assert!(
-        matches!(result, Err(AbdmError::Unreachable(_))),
-        "{result:?}"
-    );
+    assert!(matches!(result, Err(AbdmError::Unreachable(_))), "{result:?}");
 }
 
 #[tokio::test]
@@ -330,29 +229,17 @@ async fn a_read_is_retried_once_after_a_503_but_a_write_is_not() {
         kind: FaultKind::Status { status: 503 },
         times: Some(1),
     });
-    assert!(
-        t.client
-            .is_address_taken(&address("asha.verma@sbx"))
-            .await
-            .unwrap()
-    );
+    assert!(t.client.is_address_taken(&address("asha.verma@sbx")).await.unwrap());
 
     t.sandbox.inject(Fault {
         path: "/cm/v1/apps/generate/otp".into(),
         kind: FaultKind::Status { status: 503 },
         times: Some(1),
     });
-    let err = t
-        .client
-        .generate_otp(&Contact::Mobile(mobile("9822001198")))
-        .await
-        .unwrap_err();
+    let err = t.client.generate_otp(&Contact::Mobile(mobile("9822001198"))).await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert!(err.is_transient());
-    assert!(
-        t.sandbox.outbox().iter().all(|m| m.to != "9822001198"),
-        "no OTP was sent by the failed call"
-    );
+    assert!(t.sandbox.outbox().iter().all(|m| m.to != "9822001198"), "no OTP was sent by the failed call");
 }
 
 #[tokio::test]
@@ -364,26 +251,21 @@ async fn latency_is_waited_out_within_the_timeout() {
         times: Some(1),
     });
     let started = std::time::Instant::now();
-    assert!(
-        t.client
-            .is_address_taken(&address("asha.verma@sbx"))
-            .await
-            .unwrap()
-    );
+    assert!(t.client.is_address_taken(&address("asha.verma@sbx")).await.unwrap());
     assert!(started.elapsed() >= Duration::from_millis(300));
 }
 
 #[tokio::test]
 async fn the_key_is_published_and_parsed_in_every_form_abdm_uses() {
     let base64_der = public_key_base64();
-    let pem = sandbox_private_key()
-        .to_public_key()
-        .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
-        .unwrap();
-    for text in [base64_der.clone(), format!("\"{base64_der}\""), pem, json!({"publicKey": base64_der, "encryptionAlgorithm": "RSA/ECB/OAEPWithSHA-1AndMGF1Padding"}).to_string()] {
+    let pem = sandbox_private_key().to_public_key().to_public_key_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+    for text in [
+        base64_der.clone(),
+        format!("\"{base64_der}\""),
+        pem,
+        json!({"publicKey": base64_der, "encryptionAlgorithm": "RSA/ECB/OAEPWithSHA-1AndMGF1Padding"}).to_string(),
+    ] {
         abdm_client::EncryptionKey::parse(&text, abdm_client::Padding::Pkcs1v15).unwrap();
     }
-    assert!(
-        abdm_client::EncryptionKey::parse("not a key", abdm_client::Padding::Pkcs1v15).is_err()
-    );
+    assert!(abdm_client::EncryptionKey::parse("not a key", abdm_client::Padding::Pkcs1v15).is_err());
 }

@@ -17,27 +17,15 @@ fn session_reply(expires_in: u64) -> ResponseTemplate {
 
 async fn mocked() -> (MockServer, abdm_client::AbdmClient) {
     let server = MockServer::start().await;
-    let client = client_for(
-        &format!("{}/cm/", server.uri()),
-        &format!("{}/gateway/", server.uri()),
-        "secret",
-    );
+    let client = client_for(&format!("{}/cm/", server.uri()), &format!("{}/gateway/", server.uri()), "secret");
     (server, client)
 }
 
 #[tokio::test]
 async fn a_wrong_client_secret_is_refused_by_the_gateway() {
     let t = spawn().await;
-    let client = client_for(
-        &t.sandbox.phr_base_url(),
-        &t.sandbox.gateway_base_url(),
-        "not-the-secret",
-    );
-    assert_rejected(
-        client.is_address_taken(&address("asha.verma@sbx")).await,
-        401,
-        "1401",
-    );
+    let client = client_for(&t.sandbox.phr_base_url(), &t.sandbox.gateway_base_url(), "not-the-secret");
+    assert_rejected(client.is_address_taken(&address("asha.verma@sbx")).await, 401, "1401");
 }
 
 #[tokio::test]
@@ -45,9 +33,7 @@ async fn concurrent_callers_share_one_gateway_session() {
     let (server, client) = mocked().await;
     Mock::given(method("POST"))
         .and(path("/gateway/v0.5/sessions"))
-        .and(body_partial_json(
-            json!({"grantType": "client_credentials", "clientId": abdm_sandbox::DEMO_CLIENT_ID}),
-        ))
+        .and(body_partial_json(json!({"grantType": "client_credentials", "clientId": abdm_sandbox::DEMO_CLIENT_ID})))
         .respond_with(session_reply(600))
         .expect(1)
         .mount(&server)
@@ -75,18 +61,14 @@ async fn the_session_is_refreshed_shortly_before_it_expires() {
     let (server, client) = mocked().await;
     Mock::given(method("POST"))
         .and(path("/gateway/v0.5/sessions"))
-        .and(body_partial_json(
-            json!({"grantType": "client_credentials"}),
-        ))
+        .and(body_partial_json(json!({"grantType": "client_credentials"})))
         .respond_with(session_reply(61))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/gateway/v0.5/sessions"))
-        .and(body_partial_json(
-            json!({"grantType": "refresh_token", "refreshToken": "gw-refresh"}),
-        ))
+        .and(body_partial_json(json!({"grantType": "refresh_token", "refreshToken": "gw-refresh"})))
         .respond_with(session_reply(600))
         .expect(1)
         .mount(&server)
@@ -97,16 +79,10 @@ async fn the_session_is_refreshed_shortly_before_it_expires() {
         .mount(&server)
         .await;
 
-    client
-        .is_address_taken(&address("asha.verma@sbx"))
-        .await
-        .unwrap();
+    client.is_address_taken(&address("asha.verma@sbx")).await.unwrap();
     // 61 s of validity minus the 60 s margin: stale after a second.
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    client
-        .is_address_taken(&address("asha.verma@sbx"))
-        .await
-        .unwrap();
+    client.is_address_taken(&address("asha.verma@sbx")).await.unwrap();
 }
 
 #[tokio::test]
@@ -130,10 +106,5 @@ async fn a_401_reopens_the_session_and_retries_once() {
         .mount(&server)
         .await;
 
-    assert!(
-        client
-            .is_address_taken(&address("asha.verma@sbx"))
-            .await
-            .unwrap()
-    );
+    assert!(client.is_address_taken(&address("asha.verma@sbx")).await.unwrap());
 }

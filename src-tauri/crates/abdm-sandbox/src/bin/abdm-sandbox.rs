@@ -27,10 +27,7 @@ async fn main() -> ExitCode {
     let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).await {
         Ok(listener) => listener,
         Err(err) => {
-            eprintln!(
-                "abdm-sandbox: cannot listen on 127.0.0.1:{}: {err}",
-                args.port
-            );
+            eprintln!("abdm-sandbox: cannot listen on 127.0.0.1:{}: {err}", args.port);
             return ExitCode::from(1);
         }
     };
@@ -41,11 +38,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    eprintln!(
-        "abdm-sandbox: PHR API at {}  gateway at {}",
-        sandbox.phr_base_url(),
-        sandbox.gateway_base_url()
-    );
+    eprintln!("abdm-sandbox: PHR API at {}  gateway at {}", sandbox.phr_base_url(), sandbox.gateway_base_url());
     let _ = tokio::signal::ctrl_c().await;
     match sandbox.shutdown().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -57,23 +50,15 @@ async fn main() -> ExitCode {
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut parsed = Args {
-        port: 8099,
-        options: Options::default(),
-    };
+    let mut parsed = Args { port: 8099, options: Options::default() };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--port" | "-p" => {
                 let value = args.next().ok_or("--port needs a value")?;
-                parsed.port = value
-                    .parse()
-                    .map_err(|_| format!("--port {value:?} is not a port number"))?;
+                parsed.port = value.parse().map_err(|_| format!("--port {value:?} is not a port number"))?;
             }
             "--controls" => parsed.options.controls = true,
-            "--state" => {
-                parsed.options.state_file =
-                    Some(PathBuf::from(args.next().ok_or("--state needs a file")?))
-            }
+            "--state" => parsed.options.state_file = Some(PathBuf::from(args.next().ok_or("--state needs a file")?)),
             "--help" | "-h" => return Err("help".to_owned()),
             other => return Err(format!("unknown argument {other:?}")),
         }

@@ -9,12 +9,7 @@ async fn an_unknown_endpoint_answers_404_with_the_abdm_error_body() {
     let (status, body) = raw.post("v1/apps/no-such-thing", &json!({})).await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "MIS-404");
-    assert!(
-        body["details"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("/cm/v1/apps/no-such-thing")
-    );
+    assert!(body["details"][0]["message"].as_str().unwrap().contains("/cm/v1/apps/no-such-thing"));
 }
 
 #[tokio::test]
@@ -23,10 +18,7 @@ async fn shutdown_closes_the_port() {
     let addr = raw.sandbox.local_addr();
     assert!(addr.ip().is_loopback());
     raw.sandbox.shutdown().await.expect("clean shutdown");
-    assert!(
-        tokio::net::TcpStream::connect(addr).await.is_err(),
-        "port {addr} still accepts connections"
-    );
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "port {addr} still accepts connections");
 }
 
 #[tokio::test]
@@ -36,14 +28,7 @@ async fn calls_without_a_live_gateway_token_are_refused() {
     let body = json!({"value": raw.enc("9876543210"), "authMode": "MOBILE_OTP"});
     let none = raw.http.post(&url).json(&body).send().await.unwrap();
     assert_eq!(none.status(), 401);
-    let forged = raw
-        .http
-        .post(&url)
-        .bearer_auth("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let forged = raw.http.post(&url).bearer_auth("eyJhbGciOiJSUzI1NiJ9.e30.c2ln").json(&body).send().await.unwrap();
     assert_eq!(forged.status(), 401);
     raw.sandbox.clock().advance(601);
     let (status, _) = raw.post("v1/apps/generate/otp", &body).await;
@@ -53,12 +38,8 @@ async fn calls_without_a_live_gateway_token_are_refused() {
 #[tokio::test]
 async fn plain_text_credentials_are_refused() {
     let raw = spawn(Options::default()).await;
-    let (status, body) = raw
-        .post(
-            "v1/apps/generate/otp",
-            &json!({"value": "9876543210", "authMode": "MOBILE_OTP"}),
-        )
-        .await;
+    let (status, body) =
+        raw.post("v1/apps/generate/otp", &json!({"value": "9876543210", "authMode": "MOBILE_OTP"})).await;
     assert_eq!(status, 400);
     assert_eq!(code(&body), "ABDM-1502");
     assert_eq!(body["message"], "Plain text credentials is not allowed");
@@ -67,12 +48,8 @@ async fn plain_text_credentials_are_refused() {
 #[tokio::test]
 async fn a_malformed_mobile_names_the_field() {
     let raw = spawn(Options::default()).await;
-    let (status, body) = raw
-        .post(
-            "v1/apps/generate/otp",
-            &json!({"value": raw.enc("12345"), "authMode": "MOBILE_OTP"}),
-        )
-        .await;
+    let (status, body) =
+        raw.post("v1/apps/generate/otp", &json!({"value": raw.enc("12345"), "authMode": "MOBILE_OTP"})).await;
     assert_eq!(status, 400);
     assert_eq!(body["details"][0]["attribute"]["key"], "value");
 }
@@ -80,25 +57,14 @@ async fn a_malformed_mobile_names_the_field() {
 #[tokio::test]
 async fn the_profile_form_is_checked_field_by_field() {
     let raw = spawn(Options::default()).await;
-    let (_, reply) = raw
-        .post(
-            "v1/apps/generate/otp",
-            &json!({"value": raw.enc("9822005566"), "authMode": "MOBILE_OTP"}),
-        )
-        .await;
+    let (_, reply) =
+        raw.post("v1/apps/generate/otp", &json!({"value": raw.enc("9822005566"), "authMode": "MOBILE_OTP"})).await;
     let session = reply["sessionId"].as_str().unwrap().to_owned();
     let otp = raw.otp_for("9822005566");
-    raw.post(
-        "v1/apps/validate/otp",
-        &json!({"value": raw.enc(&otp), "sessionId": session}),
-    )
-    .await;
-    for (field, bad) in [
-        ("pinCode", json!("01100")),
-        ("gender", json!("X")),
-        ("stateCode", json!("0")),
-        ("address", json!(" ")),
-    ] {
+    raw.post("v1/apps/validate/otp", &json!({"value": raw.enc(&otp), "sessionId": session})).await;
+    for (field, bad) in
+        [("pinCode", json!("01100")), ("gender", json!("X")), ("stateCode", json!("0")), ("address", json!(" "))]
+    {
         let mut body = details(&session);
         body[field] = bad;
         let (status, reply) = raw.post("v1/apps/registration/details", &body).await;
@@ -107,24 +73,14 @@ async fn the_profile_form_is_checked_field_by_field() {
     }
     let mut future = details(&session);
     future["dateOfBirth"]["year"] = json!(2999);
-    assert_eq!(
-        raw.post("v1/apps/registration/details", &future).await.0,
-        400
-    );
+    assert_eq!(raw.post("v1/apps/registration/details", &future).await.0, 400);
 }
 
 #[tokio::test]
 async fn addresses_against_the_policy_are_refused_with_the_rule() {
     let raw = spawn(Options::default()).await;
     let session = raw.declared_session("9822005567").await;
-    for bad in [
-        "kiran",
-        "kiran..rao1",
-        "_kiranrao",
-        "kiran-rao1",
-        "98220055671",
-        "kiranrao@abdm",
-    ] {
+    for bad in ["kiran", "kiran..rao1", "_kiranrao", "kiran-rao1", "98220055671", "kiranrao@abdm"] {
         let (status, body) = raw
             .post(
                 "v1/apps/create/phrAddress",
@@ -147,22 +103,15 @@ async fn a_weak_password_is_refused_with_the_rules_it_breaks() {
         .await;
     assert_eq!((status, code(&body)), (422, "ABDM-1441"), "{body}");
     let message = body["message"].as_str().unwrap();
-    assert!(
-        message.contains("upper-case") && message.contains("symbol") && message.contains("123"),
-        "{message}"
-    );
+    assert!(message.contains("upper-case") && message.contains("symbol") && message.contains("123"), "{message}");
     assert!(!message.contains("password123"));
 }
 
 #[tokio::test]
 async fn an_address_needs_a_verified_and_completed_sign_up() {
     let raw = spawn(Options::default()).await;
-    let (_, reply) = raw
-        .post(
-            "v1/apps/generate/otp",
-            &json!({"value": raw.enc("9822005569"), "authMode": "MOBILE_OTP"}),
-        )
-        .await;
+    let (_, reply) =
+        raw.post("v1/apps/generate/otp", &json!({"value": raw.enc("9822005569"), "authMode": "MOBILE_OTP"})).await;
     let session = reply["sessionId"].as_str().unwrap();
     let (status, body) = raw
         .post(
@@ -179,10 +128,7 @@ async fn the_state_survives_a_restart_when_a_file_is_given() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("state.json");
     let _ = std::fs::remove_file(&file);
-    let options = Options {
-        controls: false,
-        state_file: Some(file.clone()),
-    };
+    let options = Options { controls: false, state_file: Some(file.clone()) };
 
     let raw = spawn(options.clone()).await;
     let session = raw.declared_session("9822005570").await;
@@ -196,17 +142,9 @@ async fn the_state_survives_a_restart_when_a_file_is_given() {
     raw.sandbox.shutdown().await.unwrap();
 
     let again = spawn(options).await;
-    let (_, taken) = again
-        .get("v1/apps/phrAddress/isExist?phrAddress=kiran.rao90@sbx")
-        .await;
-    assert_eq!(
-        taken,
-        json!(true),
-        "the address created before the restart is still there"
-    );
-    let (_, seeded) = again
-        .get("v1/apps/phrAddress/isExist?phrAddress=asha.verma@sbx")
-        .await;
+    let (_, taken) = again.get("v1/apps/phrAddress/isExist?phrAddress=kiran.rao90@sbx").await;
+    assert_eq!(taken, json!(true), "the address created before the restart is still there");
+    let (_, seeded) = again.get("v1/apps/phrAddress/isExist?phrAddress=asha.verma@sbx").await;
     assert_eq!(seeded, json!(true));
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -222,11 +160,5 @@ async fn without_a_state_file_a_restart_starts_fresh() {
     .await;
     raw.sandbox.shutdown().await.unwrap();
     let again = spawn(Options::default()).await;
-    assert_eq!(
-        again
-            .get("v1/apps/phrAddress/isExist?phrAddress=kiran.rao91@sbx")
-            .await
-            .1,
-        json!(false)
-    );
+    assert_eq!(again.get("v1/apps/phrAddress/isExist?phrAddress=kiran.rao91@sbx").await.1, json!(false));
 }

@@ -44,35 +44,23 @@ impl AbhaAddress {
         if name.is_empty() || name.len() > 32 {
             return Err(AbhaAddressError::NameLength);
         }
-        if !name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
-        {
+        if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_') {
             return Err(AbhaAddressError::BadCharacter);
         }
         if name.bytes().all(|b| b.is_ascii_digit()) && name.len() != 14 {
             return Err(AbhaAddressError::NumericNotAbhaNumber);
         }
-        Ok(Self {
-            name: name.to_owned(),
-            suffix,
-        })
+        Ok(Self { name: name.to_owned(), suffix })
     }
 
     /// A newly chosen name under a consent manager.
     pub fn new(name: &AddressName, suffix: CmSuffix) -> Self {
-        Self {
-            name: name.0.clone(),
-            suffix,
-        }
+        Self { name: name.0.clone(), suffix }
     }
 
     /// The default address ABDM issues with an ABHA number: its 14 digits.
     pub fn default_for(number: &AbhaNumber, suffix: CmSuffix) -> Self {
-        Self {
-            name: number.digits().to_owned(),
-            suffix,
-        }
+        Self { name: number.digits().to_owned(), suffix }
     }
 
     pub fn name(&self) -> &str {
@@ -156,10 +144,7 @@ impl AddressName {
         if name.contains('@') {
             return Err(AddressNameError::HasSuffix);
         }
-        if !name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
-        {
+        if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_') {
             return Err(AddressNameError::BadCharacter);
         }
         if name.len() < 8 {
@@ -208,41 +193,22 @@ mod tests {
         assert!(AbhaAddress::parse("hinapatel@abdm").is_ok());
         let default = AbhaAddress::parse("91432187652109@sbx").unwrap();
         assert!(default.is_default());
-        assert_eq!(
-            default.to_string(),
-            "**********2109@sbx",
-            "a default address hides the ABHA number"
-        );
+        assert_eq!(default.to_string(), "**********2109@sbx", "a default address hides the ABHA number");
     }
 
     #[test]
     fn login_addresses_are_refused_with_the_rule() {
         assert_eq!(AbhaAddress::parse("asha"), Err(AbhaAddressError::NoSuffix));
-        assert_eq!(
-            AbhaAddress::parse("asha@gmail.com"),
-            Err(AbhaAddressError::UnknownSuffix)
-        );
-        assert_eq!(
-            AbhaAddress::parse("@sbx"),
-            Err(AbhaAddressError::NameLength)
-        );
-        assert_eq!(
-            AbhaAddress::parse("asha-v@sbx"),
-            Err(AbhaAddressError::BadCharacter)
-        );
-        assert_eq!(
-            AbhaAddress::parse("9876543210@sbx"),
-            Err(AbhaAddressError::NumericNotAbhaNumber)
-        );
+        assert_eq!(AbhaAddress::parse("asha@gmail.com"), Err(AbhaAddressError::UnknownSuffix));
+        assert_eq!(AbhaAddress::parse("@sbx"), Err(AbhaAddressError::NameLength));
+        assert_eq!(AbhaAddress::parse("asha-v@sbx"), Err(AbhaAddressError::BadCharacter));
+        assert_eq!(AbhaAddress::parse("9876543210@sbx"), Err(AbhaAddressError::NumericNotAbhaNumber));
     }
 
     #[test]
     fn default_address_comes_from_the_abha_number() {
         let number = AbhaNumber::parse("91-4321-8765-2109").unwrap();
-        assert_eq!(
-            AbhaAddress::default_for(&number, CmSuffix::sandbox()).expose(),
-            "91432187652109@sbx"
-        );
+        assert_eq!(AbhaAddress::default_for(&number, CmSuffix::sandbox()).expose(), "91432187652109@sbx");
     }
 
     #[test]
@@ -255,10 +221,7 @@ mod tests {
     #[test]
     fn new_names_follow_the_policy() {
         use AddressNameError::*;
-        assert_eq!(
-            AddressName::parse("Asha.Verma_87").unwrap().as_ref(),
-            "asha.verma_87"
-        );
+        assert_eq!(AddressName::parse("Asha.Verma_87").unwrap().as_ref(), "asha.verma_87");
         assert_eq!(AddressName::parse("asha.v"), Err(TooShort));
         assert_eq!(AddressName::parse("asha.verma.from.pune"), Err(TooLong));
         assert_eq!(AddressName::parse("asha.v.rma"), Err(TooManySpecial));

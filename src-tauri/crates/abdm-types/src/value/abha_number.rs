@@ -42,13 +42,7 @@ impl AbhaNumber {
     /// `XX-XXXX-XXXX-9012`, safe to show on a shared screen or in a log.
     pub fn masked(&self) -> String {
         let masked = mask_tail(&self.0, 4).replace('*', "X");
-        format!(
-            "{}-{}-{}-{}",
-            &masked[0..2],
-            &masked[2..6],
-            &masked[6..10],
-            &masked[10..14]
-        )
+        format!("{}-{}-{}-{}", &masked[0..2], &masked[2..6], &masked[6..10], &masked[10..14])
     }
 }
 
@@ -99,19 +93,10 @@ mod tests {
 
     #[test]
     fn wrong_shapes_are_rejected() {
-        for bad in [
-            "",
-            "9143218765210",
-            "914321876521090",
-            "91-4321-8765-210a",
-            "914-321-8765-2109",
-            "91--43218765-2109",
-        ] {
-            assert_eq!(
-                AbhaNumber::parse(bad),
-                Err(AbhaNumberError::Shape),
-                "{bad:?}"
-            );
+        for bad in
+            ["", "9143218765210", "914321876521090", "91-4321-8765-210a", "914-321-8765-2109", "91--43218765-2109"]
+        {
+            assert_eq!(AbhaNumber::parse(bad), Err(AbhaNumberError::Shape), "{bad:?}");
         }
     }
 

@@ -24,9 +24,7 @@ impl Email {
         let (local, domain) = raw.split_once('@').ok_or(EmailError::Shape)?;
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && local
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._%+-'".contains(c))
+            && local.chars().all(|c| c.is_ascii_alphanumeric() || "._%+-'".contains(c))
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..");
@@ -39,9 +37,7 @@ impl Email {
                     && !l.starts_with('-')
                     && !l.ends_with('-')
             })
-            && labels
-                .last()
-                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+            && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
         if !local_ok || !domain_ok {
             return Err(EmailError::Shape);
         }
@@ -86,12 +82,7 @@ mod tests {
 
     #[test]
     fn ordinary_addresses_parse_and_the_domain_is_lower_cased() {
-        assert_eq!(
-            Email::parse(" Asha.Verma+abha@Example.IN ")
-                .unwrap()
-                .expose(),
-            "Asha.Verma+abha@example.in"
-        );
+        assert_eq!(Email::parse(" Asha.Verma+abha@Example.IN ").unwrap().expose(), "Asha.Verma+abha@example.in");
     }
 
     #[test]
@@ -110,10 +101,7 @@ mod tests {
         ] {
             assert_eq!(Email::parse(bad), Err(EmailError::Shape), "{bad:?}");
         }
-        assert_eq!(
-            Email::parse(&format!("{}@example.in", "a".repeat(250))),
-            Err(EmailError::TooLong)
-        );
+        assert_eq!(Email::parse(&format!("{}@example.in", "a".repeat(250))), Err(EmailError::TooLong));
     }
 
     #[test]

@@ -22,9 +22,7 @@ fn parse_code(raw: &str, max: u16) -> Option<u16> {
     if raw.is_empty() || raw.len() > 4 || !raw.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    raw.parse::<u16>()
-        .ok()
-        .filter(|code| (1..=max).contains(code))
+    raw.parse::<u16>().ok().filter(|code| (1..=max).contains(code))
 }
 
 impl StateCode {
@@ -39,9 +37,7 @@ impl StateCode {
 
 impl DistrictCode {
     pub fn parse(raw: &str) -> Result<Self, LgdCodeError> {
-        parse_code(raw, 9999)
-            .map(Self)
-            .ok_or(LgdCodeError::District)
+        parse_code(raw, 9999).map(Self).ok_or(LgdCodeError::District)
     }
 
     pub fn get(self) -> u16 {

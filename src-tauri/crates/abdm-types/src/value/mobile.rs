@@ -23,11 +23,7 @@ pub enum MobileError {
 
 impl Mobile {
     pub fn parse(raw: &str) -> Result<Self, MobileError> {
-        let compact: String = raw
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-'))
-            .collect();
+        let compact: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let national = compact
             .strip_prefix("+91")
             .or_else(|| compact.strip_prefix("91").filter(|rest| rest.len() == 10))
@@ -81,19 +77,8 @@ mod tests {
 
     #[test]
     fn prefixes_and_separators_are_dropped() {
-        for raw in [
-            "9876543210",
-            "+91 98765 43210",
-            "+919876543210",
-            "919876543210",
-            "09876543210",
-            "98765-43210",
-        ] {
-            assert_eq!(
-                Mobile::parse(raw).unwrap().expose(),
-                "9876543210",
-                "{raw:?}"
-            );
+        for raw in ["9876543210", "+91 98765 43210", "+919876543210", "919876543210", "09876543210", "98765-43210"] {
+            assert_eq!(Mobile::parse(raw).unwrap().expose(), "9876543210", "{raw:?}");
         }
     }
 

@@ -28,8 +28,5 @@ pub use year_of_birth::{YearOfBirth, YearOfBirthError};
 /// Keeps the last `visible` characters of `raw` and replaces the rest with `*`.
 pub(crate) fn mask_tail(raw: &str, visible: usize) -> String {
     let count = raw.chars().count();
-    raw.chars()
-        .enumerate()
-        .map(|(i, c)| if i + visible < count { '*' } else { c })
-        .collect()
+    raw.chars().enumerate().map(|(i, c)| if i + visible < count { '*' } else { c }).collect()
 }

@@ -51,10 +51,7 @@ mod tests {
         for bad in ["", "12345", "1234567", "12345a", "12 345"] {
             assert_eq!(Otp::parse(bad), Err(OtpError::Shape), "{bad:?}");
         }
-        assert_eq!(
-            format!("{:?}", Otp::parse("048213").unwrap()),
-            "Otp(<redacted>)"
-        );
+        assert_eq!(format!("{:?}", Otp::parse("048213").unwrap()), "Otp(<redacted>)");
     }
 
     proptest! {

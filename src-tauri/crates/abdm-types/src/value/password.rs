@@ -55,9 +55,7 @@ impl PasswordRule {
             PasswordRule::Uppercase => raw.chars().any(|c| c.is_ascii_uppercase()),
             PasswordRule::Lowercase => raw.chars().any(|c| c.is_ascii_lowercase()),
             PasswordRule::Digit => raw.chars().any(|c| c.is_ascii_digit()),
-            PasswordRule::Symbol => raw
-                .chars()
-                .any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
+            PasswordRule::Symbol => raw.chars().any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
             PasswordRule::NoSpace => !raw.chars().any(char::is_whitespace),
             PasswordRule::NoSequence => !has_run_of_three(raw),
         }
@@ -69,8 +67,7 @@ fn has_run_of_three(raw: &str) -> bool {
     let chars: Vec<char> = raw.chars().map(|c| c.to_ascii_lowercase()).collect();
     chars.windows(3).any(|w| {
         let alnum = w.iter().all(|c| c.is_ascii_alphanumeric());
-        let same_kind =
-            w.iter().all(|c| c.is_ascii_digit()) || w.iter().all(|c| c.is_ascii_alphabetic());
+        let same_kind = w.iter().all(|c| c.is_ascii_digit()) || w.iter().all(|c| c.is_ascii_alphabetic());
         let (a, b, c) = (w[0] as i32, w[1] as i32, w[2] as i32);
         let repeat = a == b && b == c;
         let step = alnum && same_kind && b - a == c - b && (b - a).abs() == 1;
@@ -88,28 +85,19 @@ pub struct PasswordError {
 // grow a field holding the password.
 impl fmt::Debug for PasswordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PasswordError")
-            .field("unmet", &self.unmet)
-            .finish()
+        f.debug_struct("PasswordError").field("unmet", &self.unmet).finish()
     }
 }
 
 impl Password {
     /// The rules `raw` does not meet, in checklist order; empty when it is valid.
     pub fn check(raw: &str) -> Vec<PasswordRule> {
-        PasswordRule::ALL
-            .into_iter()
-            .filter(|rule| !rule.holds(raw))
-            .collect()
+        PasswordRule::ALL.into_iter().filter(|rule| !rule.holds(raw)).collect()
     }
 
     pub fn parse(raw: &str) -> Result<Self, PasswordError> {
         let unmet = Self::check(raw);
-        if unmet.is_empty() {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(PasswordError { unmet })
-        }
+        if unmet.is_empty() { Ok(Self(raw.to_owned())) } else { Err(PasswordError { unmet }) }
     }
 
     /// The password, for encryption before it leaves the process.
@@ -151,26 +139,13 @@ mod tests {
         assert_eq!(Password::check("Hydxrabad!Rain"), vec![Digit]);
         assert_eq!(Password::check("Hyd3rabadQRain"), vec![Symbol]);
         assert_eq!(Password::check("Hyd3rabad! Rain"), vec![NoSpace]);
-        assert_eq!(
-            Password::check(&format!("Hyd3rabad!{}", "Rq".repeat(30))),
-            vec![MaxLength]
-        );
+        assert_eq!(Password::check(&format!("Hyd3rabad!{}", "Rq".repeat(30))), vec![MaxLength]);
     }
 
     #[test]
     fn runs_of_three_are_refused_in_either_direction_and_repeated() {
-        for weak in [
-            "Pass#123word",
-            "Pass#321word",
-            "Pqabc#9word",
-            "PqCBA#9word",
-            "Pq#9xwooord",
-        ] {
-            assert_eq!(
-                Password::check(weak),
-                vec![PasswordRule::NoSequence],
-                "{weak:?}"
-            );
+        for weak in ["Pass#123word", "Pass#321word", "Pqabc#9word", "PqCBA#9word", "Pq#9xwooord"] {
+            assert_eq!(Password::check(weak), vec![PasswordRule::NoSequence], "{weak:?}");
         }
         // Steps across kinds (9, :, ;) or by two are fine.
         assert!(Password::parse("Pq#9:;xw7E").is_ok());
@@ -183,10 +158,7 @@ mod tests {
         let text = format!("{err} {err:?}");
         assert!(text.contains("upper-case"), "{text}");
         assert!(!text.contains("secretpass"), "{text}");
-        assert_eq!(
-            format!("{:?}", Password::parse("Hyd3rabad!Rain").unwrap()),
-            "Password(<redacted>)"
-        );
+        assert_eq!(format!("{:?}", Password::parse("Hyd3rabad!Rain").unwrap()), "Password(<redacted>)");
     }
 
     proptest! {

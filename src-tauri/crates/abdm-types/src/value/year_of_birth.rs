@@ -49,19 +49,10 @@ mod tests {
     #[test]
     fn years_outside_1900_to_now_are_refused_with_the_reason() {
         assert_eq!(YearOfBirth::parse("1987", 2026).unwrap().get(), 1987);
-        assert_eq!(
-            YearOfBirth::parse("1899", 2026),
-            Err(YearOfBirthError::TooEarly)
-        );
-        assert_eq!(
-            YearOfBirth::parse("2027", 2026),
-            Err(YearOfBirthError::InFuture)
-        );
+        assert_eq!(YearOfBirth::parse("1899", 2026), Err(YearOfBirthError::TooEarly));
+        assert_eq!(YearOfBirth::parse("2027", 2026), Err(YearOfBirthError::InFuture));
         assert_eq!(YearOfBirth::parse("87", 2026), Err(YearOfBirthError::Shape));
-        assert_eq!(
-            YearOfBirth::parse("19x7", 2026),
-            Err(YearOfBirthError::Shape)
-        );
+        assert_eq!(YearOfBirth::parse("19x7", 2026), Err(YearOfBirthError::Shape));
     }
 
     proptest! {

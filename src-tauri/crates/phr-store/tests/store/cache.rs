@@ -4,9 +4,7 @@ use tempfile::TempDir;
 async fn open() -> (TempDir, Store, DbKey) {
     let dir = tempfile::tempdir().unwrap();
     let key = DbKey::random();
-    let store = Store::open(&dir.path().join("cache.db"), &key)
-        .await
-        .unwrap();
+    let store = Store::open(&dir.path().join("cache.db"), &key).await.unwrap();
     (dir, store, key)
 }
 
@@ -28,37 +26,19 @@ fn asha() -> PersonRecord {
 #[tokio::test]
 async fn the_file_is_sqlcipher_encrypted_and_holds_no_plain_text() {
     let (dir, store, _) = open().await;
-    assert!(
-        store.cipher_version().await.unwrap().is_some(),
-        "SQLCipher is linked"
-    );
+    assert!(store.cipher_version().await.unwrap().is_some(), "SQLCipher is linked");
     store.save_person(&asha(), 1).await.unwrap();
-    store
-        .append_audit(1, "front-desk", "verified", Some("asha.verma@sbx"))
-        .await
-        .unwrap();
+    store.append_audit(1, "front-desk", "verified", Some("asha.verma@sbx")).await.unwrap();
     store.close().await;
 
     let mut bytes = std::fs::read(dir.path().join("cache.db")).unwrap();
     if let Ok(wal) = std::fs::read(dir.path().join("cache.db-wal")) {
         bytes.extend(wal);
     }
-    assert!(
-        !bytes.starts_with(b"SQLite format 3"),
-        "the header is encrypted too"
-    );
+    assert!(!bytes.starts_with(b"SQLite format 3"), "the header is encrypted too");
     let text = String::from_utf8_lossy(&bytes);
-    for plain in [
-        "Asha Verma",
-        "asha.verma@sbx",
-        "3210",
-        "front-desk",
-        "CREATE TABLE",
-    ] {
-        assert!(
-            !text.contains(plain),
-            "{plain:?} is readable in the database file"
-        );
+    for plain in ["Asha Verma", "asha.verma@sbx", "3210", "front-desk", "CREATE TABLE"] {
+        assert!(!text.contains(plain), "{plain:?} is readable in the database file");
     }
 }
 
@@ -70,17 +50,10 @@ async fn a_wrong_key_is_refused_and_the_right_one_reads() {
     let path = dir.path().join("cache.db");
 
     let wrong = Store::open(&path, &DbKey::random()).await;
-    assert!(
-        matches!(wrong, Err(StoreError::WrongKey { .. })),
-        "{wrong:?}"
-    );
+    assert!(matches!(wrong, Err(StoreError::WrongKey { .. })), "{wrong:?}");
 
     let again = Store::open(&path, &key).await.unwrap();
-    let person = again
-        .person_by_address("ashav.pune@sbx")
-        .await
-        .unwrap()
-        .expect("still cached");
+    let person = again.person_by_address("ashav.pune@sbx").await.unwrap().expect("still cached");
     assert_eq!(person.record.full_name, "Asha Verma");
 }
 
@@ -90,28 +63,14 @@ async fn a_key_from_a_passphrase_opens_the_same_file_again() {
     let path = dir.path().join("cache.db");
     let salt = DbKey::new_salt();
     let passphrase = abdm_types::Sensitive::from("mango monsoon ledger 42");
-    let store = Store::open(&path, &DbKey::from_passphrase(&passphrase, &salt).unwrap())
-        .await
-        .unwrap();
+    let store = Store::open(&path, &DbKey::from_passphrase(&passphrase, &salt).unwrap()).await.unwrap();
     store.save_person(&asha(), 1).await.unwrap();
     store.close().await;
 
-    let reopened = Store::open(&path, &DbKey::from_passphrase(&passphrase, &salt).unwrap())
-        .await
-        .unwrap();
-    assert!(
-        reopened
-            .person_by_address("asha.verma@sbx")
-            .await
-            .unwrap()
-            .is_some()
-    );
-    let other =
-        DbKey::from_passphrase(&abdm_types::Sensitive::from("wrong passphrase"), &salt).unwrap();
-    assert!(matches!(
-        Store::open(&path, &other).await,
-        Err(StoreError::WrongKey { .. })
-    ));
+    let reopened = Store::open(&path, &DbKey::from_passphrase(&passphrase, &salt).unwrap()).await.unwrap();
+    assert!(reopened.person_by_address("asha.verma@sbx").await.unwrap().is_some());
+    let other = DbKey::from_passphrase(&abdm_types::Sensitive::from("wrong passphrase"), &salt).unwrap();
+    assert!(matches!(Store::open(&path, &other).await, Err(StoreError::WrongKey { .. })));
 }
 
 #[tokio::test]
@@ -121,37 +80,17 @@ async fn a_person_is_saved_with_addresses_and_updated_not_duplicated() {
     let mut newer = asha();
     newer.kyc_verified = true;
     newer.addresses.push("asha.health@sbx".into());
-    assert_eq!(
-        store.save_person(&newer, 2).await.unwrap(),
-        id,
-        "same person, found by an address"
-    );
+    assert_eq!(store.save_person(&newer, 2).await.unwrap(), id, "same person, found by an address");
 
-    let person = store
-        .person_by_address("asha.health@sbx")
-        .await
-        .unwrap()
-        .unwrap();
+    let person = store.person_by_address("asha.health@sbx").await.unwrap().unwrap();
     assert_eq!(person.id, id);
     assert!(person.record.kyc_verified);
     assert_eq!(person.updated_at, 2);
     let mut addresses = person.record.addresses.clone();
     addresses.sort();
-    assert_eq!(
-        addresses,
-        ["asha.health@sbx", "asha.verma@sbx", "ashav.pune@sbx"]
-    );
-    assert_eq!(
-        person.record.default_address.as_deref(),
-        Some("asha.verma@sbx")
-    );
-    assert!(
-        store
-            .person_by_address("nobody@sbx")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert_eq!(addresses, ["asha.health@sbx", "asha.verma@sbx", "ashav.pune@sbx"]);
+    assert_eq!(person.record.default_address.as_deref(), Some("asha.verma@sbx"));
+    assert!(store.person_by_address("nobody@sbx").await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -166,36 +105,12 @@ async fn search_finds_people_by_name_prefix_address_and_masked_digits() {
     ravi.abha_number_masked = None;
     store.save_person(&ravi, 1).await.unwrap();
 
-    let names = |people: Vec<phr_store::Person>| {
-        people
-            .into_iter()
-            .map(|p| p.record.full_name)
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        names(store.search_people("as ver", 20).await.unwrap()),
-        ["Asha Verma"]
-    );
-    assert_eq!(
-        names(store.search_people("ravi.kumar@sbx", 20).await.unwrap()),
-        ["Ravi Kumar"]
-    );
-    assert_eq!(
-        names(store.search_people("7788", 20).await.unwrap()),
-        ["Ravi Kumar"]
-    );
-    assert_eq!(
-        names(store.search_people("2109", 20).await.unwrap()),
-        ["Asha Verma"]
-    );
-    assert!(
-        store
-            .search_people("\"OR NEAR(", 20)
-            .await
-            .unwrap()
-            .is_empty(),
-        "FTS syntax is plain text"
-    );
+    let names = |people: Vec<phr_store::Person>| people.into_iter().map(|p| p.record.full_name).collect::<Vec<_>>();
+    assert_eq!(names(store.search_people("as ver", 20).await.unwrap()), ["Asha Verma"]);
+    assert_eq!(names(store.search_people("ravi.kumar@sbx", 20).await.unwrap()), ["Ravi Kumar"]);
+    assert_eq!(names(store.search_people("7788", 20).await.unwrap()), ["Ravi Kumar"]);
+    assert_eq!(names(store.search_people("2109", 20).await.unwrap()), ["Asha Verma"]);
+    assert!(store.search_people("\"OR NEAR(", 20).await.unwrap().is_empty(), "FTS syntax is plain text");
     assert!(store.search_people("", 20).await.unwrap().is_empty());
 }
 
@@ -211,31 +126,16 @@ async fn hindi_names_are_searchable_by_whole_words_and_prefixes() {
         let found = store.search_people(query, 20).await.unwrap();
         assert_eq!(found.len(), 1, "{query:?} finds the person");
     }
-    assert!(
-        store.search_people("कुम", 20).await.unwrap().len() == 1,
-        "a prefix with a vowel sign"
-    );
+    assert!(store.search_people("कुम", 20).await.unwrap().len() == 1, "a prefix with a vowel sign");
 }
 
 #[tokio::test]
 async fn the_audit_log_is_append_only() {
     let (dir, store, key) = open().await;
-    store
-        .append_audit(10, "front-desk", "verified", Some("asha.verma@sbx"))
-        .await
-        .unwrap();
-    store
-        .append_audit(11, "asha.verma@sbx", "logged-in", None)
-        .await
-        .unwrap();
+    store.append_audit(10, "front-desk", "verified", Some("asha.verma@sbx")).await.unwrap();
+    store.append_audit(11, "asha.verma@sbx", "logged-in", None).await.unwrap();
     let entries = store.recent_audit(10).await.unwrap();
-    assert_eq!(
-        entries
-            .iter()
-            .map(|e| e.action.as_str())
-            .collect::<Vec<_>>(),
-        ["logged-in", "verified"]
-    );
+    assert_eq!(entries.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["logged-in", "verified"]);
 
     // Not even SQL on a second connection to the file can rewrite history.
     use sqlx::{ConnectOptions, sqlite::SqliteConnectOptions};
@@ -245,18 +145,9 @@ async fn the_audit_log_is_append_only() {
         .connect()
         .await
         .unwrap();
-    for statement in [
-        "UPDATE audit SET action = 'nothing happened'",
-        "DELETE FROM audit",
-    ] {
-        let err = sqlx::query(statement)
-            .execute(&mut raw)
-            .await
-            .expect_err(statement);
-        assert!(
-            err.to_string().contains("append-only"),
-            "{statement}: {err}"
-        );
+    for statement in ["UPDATE audit SET action = 'nothing happened'", "DELETE FROM audit"] {
+        let err = sqlx::query(statement).execute(&mut raw).await.expect_err(statement);
+        assert!(err.to_string().contains("append-only"), "{statement}: {err}");
     }
     assert_eq!(store.recent_audit(10).await.unwrap(), entries);
 }
@@ -264,12 +155,8 @@ async fn the_audit_log_is_append_only() {
 #[tokio::test]
 async fn flows_are_saved_updated_listed_and_deleted() {
     let (_dir, store, _) = open().await;
-    let mut flow = SavedFlow {
-        id: "f-1".into(),
-        kind: "signup".into(),
-        state: "{\"step\":\"otp\"}".into(),
-        expires_at: 600,
-    };
+    let mut flow =
+        SavedFlow { id: "f-1".into(), kind: "signup".into(), state: "{\"step\":\"otp\"}".into(), expires_at: 600 };
     store.save_flow(&flow, 1).await.unwrap();
     flow.state = "{\"step\":\"details\"}".into();
     store.save_flow(&flow, 2).await.unwrap();

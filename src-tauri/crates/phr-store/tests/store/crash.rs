@@ -56,13 +56,7 @@ async fn a_killed_writer_loses_nothing_it_committed() {
 
     for round in 0..25 {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "crash::child_writer",
-                "--exact",
-                "--ignored",
-                "--nocapture",
-                "--quiet",
-            ])
+            .args(["crash::child_writer", "--exact", "--ignored", "--nocapture", "--quiet"])
             .env("CRASH_DB_PATH", &path)
             .env("CRASH_DB_KEY", key.expose_hex())
             .env("CRASH_FROM", next.to_string())
@@ -78,58 +72,29 @@ async fn a_killed_writer_loses_nothing_it_committed() {
             }
         });
         // libtest prints its own lines first.
-        while rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the writer starts")
-            != "open"
-        {}
+        while rx.recv_timeout(Duration::from_secs(30)).expect("the writer starts") != "open" {}
         std::thread::sleep(Duration::from_millis(rng.gen_range(5..120)));
         child.kill().unwrap();
         child.wait().unwrap();
         reader.join().unwrap();
-        let committed: Vec<u64> = rx
-            .try_iter()
-            .filter_map(|line| line.strip_prefix("committed ").and_then(|n| n.parse().ok()))
-            .collect();
+        let committed: Vec<u64> =
+            rx.try_iter().filter_map(|line| line.strip_prefix("committed ").and_then(|n| n.parse().ok())).collect();
 
         let store = Store::open(&path, &key).await.unwrap();
-        assert_eq!(
-            store.integrity_check().await.unwrap(),
-            "ok",
-            "round {round}"
-        );
+        assert_eq!(store.integrity_check().await.unwrap(), "ok", "round {round}");
         reported.extend(&committed);
         for &n in &reported {
-            let person = store
-                .person_by_address(&format!("writer{n}.a@sbx"))
-                .await
-                .unwrap();
-            let person =
-                person.unwrap_or_else(|| panic!("round {round}: committed person {n} is gone"));
-            assert_eq!(
-                person.record.addresses.len(),
-                2,
-                "round {round}: person {n} is whole"
-            );
+            let person = store.person_by_address(&format!("writer{n}.a@sbx")).await.unwrap();
+            let person = person.unwrap_or_else(|| panic!("round {round}: committed person {n} is gone"));
+            assert_eq!(person.record.addresses.len(), 2, "round {round}: person {n} is whole");
         }
         // What was being written at the kill is either whole or absent, never half.
         let unreported = committed.last().map_or(next, |last| last + 1);
-        if let Some(person) = store
-            .person_by_address(&format!("writer{unreported}.b@sbx"))
-            .await
-            .unwrap()
-        {
-            assert_eq!(
-                person.record.addresses.len(),
-                2,
-                "round {round}: a half-written person"
-            );
+        if let Some(person) = store.person_by_address(&format!("writer{unreported}.b@sbx")).await.unwrap() {
+            assert_eq!(person.record.addresses.len(), 2, "round {round}: a half-written person");
         }
         store.close().await;
         next = unreported + 1;
     }
-    assert!(
-        next > 25,
-        "the writers committed something across the rounds"
-    );
+    assert!(next > 25, "the writers committed something across the rounds");
 }
