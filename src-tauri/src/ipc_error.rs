@@ -20,7 +20,7 @@ impl From<phr_core::Error> for IpcError {
             source = cause.source();
         }
         tracing::error!(code = ?err.code(), error = %chain, "command failed");
-        IpcError { code: err.code(), message: err.user_message().to_owned() }
+        IpcError { code: err.code(), message: err.user_message() }
     }
 }
 

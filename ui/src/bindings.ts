@@ -18,9 +18,36 @@ export type AppInfo = {
 
 /**
  *  The closed set of failure kinds the UI branches on. Each has a human message in
- *  `ui/src/errors.ts`; add a code only when the UI does something different for it.
+ *  `ui/src/errors.ts` (a `Record<ErrorCode, string>`, so a new code without words
+ *  does not compile).
  */
 export type ErrorCode = 
+/**  What was typed is not a mobile number (the message says which rule). */
+"INVALID_MOBILE" | "INVALID_EMAIL" | 
+/**  Not 6 digits. */
+"INVALID_OTP_FORMAT" | "INVALID_ABHA_ADDRESS" | "INVALID_ABHA_NUMBER" | 
+/**  ABDM did not accept the OTP (or the password). */
+"OTP_INVALID" | 
+/**  The OTP's 10 minutes are over: request a new one. */
+"OTP_EXPIRED" | 
+/**  Too many wrong OTPs or resends: wait 30 minutes or start again. */
+"OTP_LOCKED" | 
+/**  A new OTP can be requested 60 seconds after the last one. */
+"OTP_RESEND_TOO_SOON" | 
+/**  ABDM knows no account for this mobile, email, address or number. */
+"ACCOUNT_NOT_FOUND" | 
+/**  Too many wrong passwords: try another way or wait 24 hours. */
+"ACCOUNT_LOCKED" | "ADDRESS_TAKEN" | "ADDRESS_LIMIT_REACHED" | "WEAK_PASSWORD" | 
+/**  The sign-in is no longer valid: log in again. */
+"SESSION_EXPIRED" | 
+/**  This computer is offline; nothing was lost. */
+"NETWORK_UNAVAILABLE" | 
+/**  ABDM did not answer or is down; try again shortly. */
+"ABDM_UNAVAILABLE" | 
+/**  The system keyring cannot be used; a passphrase is needed instead. */
+"KEYRING_UNAVAILABLE" | 
+/**  The local cache cannot be opened (wrong passphrase, damaged file). */
+"STORAGE_UNAVAILABLE" | 
 /**  A bug or an unexpected state: nothing the user can fix by retrying differently. */
 "INTERNAL";
 

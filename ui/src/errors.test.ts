@@ -12,8 +12,21 @@ describe("toIpcError", () => {
     );
   });
 
+  it("keeps a known code but never the backend's text", () => {
+    expect(describeError({ code: "OTP_EXPIRED", message: "raw text 9876543210" })).toBe(errorMessages.OTP_EXPIRED);
+  });
+
   it("turns an unknown code into INTERNAL rather than trusting it", () => {
     expect(toIpcError({ code: "SOMETHING_NEW", message: "?" }).code).toBe("INTERNAL");
+  });
+});
+
+describe("errorMessages", () => {
+  it("has a sentence for every code", () => {
+    for (const [code, message] of Object.entries(errorMessages)) {
+      expect(message.length, code).toBeGreaterThan(10);
+      expect(message.endsWith("."), code).toBe(true);
+    }
   });
 });
 

@@ -3,6 +3,25 @@
 import type { ErrorCode, IpcError } from "./bindings";
 
 export const errorMessages: Record<ErrorCode, string> = {
+  INVALID_MOBILE: "Enter a 10-digit mobile number starting with 6, 7, 8 or 9.",
+  INVALID_EMAIL: "Enter an email address like name@example.in.",
+  INVALID_OTP_FORMAT: "The OTP has 6 digits.",
+  INVALID_ABHA_ADDRESS: "Enter an ABHA address like name@abdm.",
+  INVALID_ABHA_NUMBER: "Enter the 14-digit ABHA number, like 91-1234-5678-9012.",
+  OTP_INVALID: "That OTP (or password) is not right. Check it and try again.",
+  OTP_EXPIRED: "This OTP has expired. Request a new one.",
+  OTP_LOCKED: "Too many attempts. Please try again after 30 minutes.",
+  OTP_RESEND_TOO_SOON: "Please wait a moment before asking for a new OTP.",
+  ACCOUNT_NOT_FOUND: "No ABHA account was found for these details.",
+  ACCOUNT_LOCKED: "This account is locked after too many attempts. Try another way to log in, or try again in 24 hours.",
+  ADDRESS_TAKEN: "This ABHA address is already taken. Choose another.",
+  ADDRESS_LIMIT_REACHED: "This mobile number already has the most ABHA addresses allowed (4).",
+  WEAK_PASSWORD: "The password does not meet the rules shown.",
+  SESSION_EXPIRED: "Your session has ended. Please log in again.",
+  NETWORK_UNAVAILABLE: "You are offline. Nothing you entered was lost; try again when connected.",
+  ABDM_UNAVAILABLE: "ABDM is not answering right now. Please try again in a few minutes.",
+  KEYRING_UNAVAILABLE: "The system keyring is not available. A passphrase is needed to protect your data.",
+  STORAGE_UNAVAILABLE: "The saved data on this computer cannot be opened.",
   INTERNAL: "Something went wrong inside ABHA Desktop. Please try again; if it keeps happening, restart the app.",
 };
 

@@ -1,45 +1,223 @@
+use abdm_client::AbdmError;
+use phr_store::{StoreError, VaultError};
 use serde::{Deserialize, Serialize};
 
 /// The closed set of failure kinds the UI branches on. Each has a human message in
-/// `ui/src/errors.ts`; add a code only when the UI does something different for it.
+/// `ui/src/errors.ts` (a `Record<ErrorCode, string>`, so a new code without words
+/// does not compile).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
+    /// What was typed is not a mobile number (the message says which rule).
+    InvalidMobile,
+    InvalidEmail,
+    /// Not 6 digits.
+    InvalidOtpFormat,
+    InvalidAbhaAddress,
+    InvalidAbhaNumber,
+    /// ABDM did not accept the OTP (or the password).
+    OtpInvalid,
+    /// The OTP's 10 minutes are over: request a new one.
+    OtpExpired,
+    /// Too many wrong OTPs or resends: wait 30 minutes or start again.
+    OtpLocked,
+    /// A new OTP can be requested 60 seconds after the last one.
+    OtpResendTooSoon,
+    /// ABDM knows no account for this mobile, email, address or number.
+    AccountNotFound,
+    /// Too many wrong passwords: try another way or wait 24 hours.
+    AccountLocked,
+    AddressTaken,
+    AddressLimitReached,
+    WeakPassword,
+    /// The sign-in is no longer valid: log in again.
+    SessionExpired,
+    /// This computer is offline; nothing was lost.
+    NetworkUnavailable,
+    /// ABDM did not answer or is down; try again shortly.
+    AbdmUnavailable,
+    /// The system keyring cannot be used; a passphrase is needed instead.
+    KeyringUnavailable,
+    /// The local cache cannot be opened (wrong passphrase, damaged file).
+    StorageUnavailable,
     /// A bug or an unexpected state: nothing the user can fix by retrying differently.
     Internal,
+}
+
+impl ErrorCode {
+    /// The English sentence for the code, for logs and the CLI; the UI has its own
+    /// (translated) words in `ui/src/errors.ts`.
+    pub fn message(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidMobile => "Enter a 10-digit mobile number starting with 6, 7, 8 or 9.",
+            ErrorCode::InvalidEmail => "Enter an email address like name@example.in.",
+            ErrorCode::InvalidOtpFormat => "The OTP has 6 digits.",
+            ErrorCode::InvalidAbhaAddress => "Enter an ABHA address like name@abdm.",
+            ErrorCode::InvalidAbhaNumber => "Enter the 14-digit ABHA number, like 91-1234-5678-9012.",
+            ErrorCode::OtpInvalid => "That OTP (or password) is not right. Check it and try again.",
+            ErrorCode::OtpExpired => "This OTP has expired. Request a new one.",
+            ErrorCode::OtpLocked => "Too many attempts. Please try again after 30 minutes.",
+            ErrorCode::OtpResendTooSoon => "Please wait a moment before asking for a new OTP.",
+            ErrorCode::AccountNotFound => "No ABHA account was found for these details.",
+            ErrorCode::AccountLocked => {
+                "This account is locked after too many attempts. Try another way to log in, or try again in 24 hours."
+            }
+            ErrorCode::AddressTaken => "This ABHA address is already taken. Choose another.",
+            ErrorCode::AddressLimitReached => "This mobile number already has the most ABHA addresses allowed (4).",
+            ErrorCode::WeakPassword => "The password does not meet the rules shown.",
+            ErrorCode::SessionExpired => "Your session has ended. Please log in again.",
+            ErrorCode::NetworkUnavailable => "You are offline. Nothing you entered was lost; try again when connected.",
+            ErrorCode::AbdmUnavailable => "ABDM is not answering right now. Please try again in a few minutes.",
+            ErrorCode::KeyringUnavailable => {
+                "The system keyring is not available. A passphrase is needed to protect your data."
+            }
+            ErrorCode::StorageUnavailable => "The saved data on this computer cannot be opened.",
+            ErrorCode::Internal => "Something went wrong inside ABHA Desktop. Please try again.",
+        }
+    }
 }
 
 /// Failures of the application API, by what the caller does next.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Input that failed validation before anything was sent; `reason` names the
+    /// rule and is safe to show (it never repeats the input).
+    #[error("{reason}")]
+    Input { code: ErrorCode, reason: String },
+    /// ABDM refused or could not be reached.
+    #[error("ABDM call failed")]
+    Abdm(#[from] AbdmError),
+    #[error("local cache failed")]
+    Store(#[from] StoreError),
+    #[error("keyring failed")]
+    Vault(#[from] VaultError),
     /// Something that should not happen; the chain says what.
     #[error("unexpected failure")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl Error {
+    pub fn input(code: ErrorCode, reason: impl std::fmt::Display) -> Self {
+        Error::Input { code, reason: reason.to_string() }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
+            Error::Input { code, .. } => *code,
+            Error::Abdm(err) => abdm_code(err),
+            Error::Store(StoreError::WrongKey { .. } | StoreError::Open { .. } | StoreError::Folder(_)) => {
+                ErrorCode::StorageUnavailable
+            }
+            Error::Store(StoreError::Migrate(_) | StoreError::Sql(_)) => ErrorCode::Internal,
+            Error::Vault(VaultError::Unavailable(_)) => ErrorCode::KeyringUnavailable,
+            Error::Vault(VaultError::Failed(_) | VaultError::Task(_)) => ErrorCode::Internal,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
 
-    /// A sentence for a person, never the inner error's text (which may carry data).
-    pub fn user_message(&self) -> &'static str {
-        match self.code() {
-            ErrorCode::Internal => "Something went wrong inside ABHA Desktop. Please try again.",
+    /// A sentence for a person: the validation rule for bad input, otherwise the
+    /// code's message. Never the inner error's text, which may carry data.
+    pub fn user_message(&self) -> String {
+        match self {
+            Error::Input { reason, .. } => capitalise(reason),
+            other => other.code().message().to_owned(),
         }
+    }
+}
+
+fn capitalise(reason: &str) -> String {
+    let mut chars = reason.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
+/// ABDM's answer, by what the person does next. The detail codes are the
+/// sandbox's (ABDM's legacy numbers); statuses decide where codes are unknown.
+fn abdm_code(err: &AbdmError) -> ErrorCode {
+    let has = |code: &str| err.has_code(code);
+    match err {
+        AbdmError::Unreachable(_) => ErrorCode::NetworkUnavailable,
+        AbdmError::Timeout(_) => ErrorCode::AbdmUnavailable,
+        AbdmError::Rejected { status, .. } => {
+            if has("ABDM-1405") {
+                ErrorCode::OtpInvalid
+            } else if has("ABDM-1406") {
+                ErrorCode::OtpExpired
+            } else if has("ABDM-1100") {
+                ErrorCode::OtpLocked
+            } else if has("ABDM-1407") {
+                ErrorCode::OtpResendTooSoon
+            } else if has("ABDM-1414") {
+                ErrorCode::AccountNotFound
+            } else if has("ABDM-1423") {
+                ErrorCode::AccountLocked
+            } else if has("ABDM-1434") {
+                ErrorCode::AddressTaken
+            } else if has("ABDM-1436") {
+                ErrorCode::AddressLimitReached
+            } else if has("ABDM-1441") || has("ABDM-1440") {
+                ErrorCode::WeakPassword
+            } else if has("ABDM-1417") {
+                ErrorCode::InvalidAbhaAddress
+            } else {
+                match status {
+                    401 => ErrorCode::SessionExpired,
+                    404 => ErrorCode::AccountNotFound,
+                    429 => ErrorCode::OtpLocked,
+                    500..=599 => ErrorCode::AbdmUnavailable,
+                    _ => ErrorCode::Internal,
+                }
+            }
+        }
+        AbdmError::Malformed { .. } | AbdmError::Key(_) => ErrorCode::AbdmUnavailable,
+        AbdmError::Encrypt(_) | AbdmError::Build(_) => ErrorCode::Internal,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use abdm_client::ApiFailure;
+
     use super::*;
+
+    fn rejected(status: u16, detail: &str) -> Error {
+        let raw = format!(r#"{{"code":"MIS-{status}","message":"x","details":[{{"code":"{detail}","message":"x"}}]}}"#);
+        Error::Abdm(AbdmError::Rejected { status, failure: ApiFailure::parse(&raw), raw })
+    }
 
     #[test]
     fn codes_serialise_as_screaming_snake_case_for_the_ui() {
-        assert_eq!(serde_json::to_string(&ErrorCode::Internal).unwrap(), "\"INTERNAL\"");
+        assert_eq!(serde_json::to_string(&ErrorCode::OtpResendTooSoon).unwrap(), "\"OTP_RESEND_TOO_SOON\"");
+    }
+
+    #[test]
+    fn abdm_refusals_map_to_what_the_person_does_next() {
+        for (status, detail, code) in [
+            (422, "ABDM-1405", ErrorCode::OtpInvalid),
+            (422, "ABDM-1406", ErrorCode::OtpExpired),
+            (429, "ABDM-1100", ErrorCode::OtpLocked),
+            (429, "ABDM-1407", ErrorCode::OtpResendTooSoon),
+            (404, "ABDM-1414", ErrorCode::AccountNotFound),
+            (403, "ABDM-1423", ErrorCode::AccountLocked),
+            (422, "ABDM-1434", ErrorCode::AddressTaken),
+            (422, "ABDM-1436", ErrorCode::AddressLimitReached),
+            (422, "ABDM-1441", ErrorCode::WeakPassword),
+            (401, "ABDM-1401", ErrorCode::SessionExpired),
+            (503, "ABDM-1500", ErrorCode::AbdmUnavailable),
+            (400, "SOMETHING-NEW", ErrorCode::Internal),
+        ] {
+            assert_eq!(rejected(status, detail).code(), code, "{status} {detail}");
+        }
+    }
+
+    #[test]
+    fn bad_input_says_the_rule_and_not_the_input() {
+        let err = Error::input(ErrorCode::InvalidMobile, abdm_types::Mobile::parse("58765").unwrap_err());
+        assert_eq!(err.code(), ErrorCode::InvalidMobile);
+        assert_eq!(err.user_message(), "A mobile number has 10 digits.");
     }
 
     #[test]
@@ -47,5 +225,15 @@ mod tests {
         let err = Error::Internal("db row 9876543210 missing".into());
         assert_eq!(err.code(), ErrorCode::Internal);
         assert!(!err.user_message().contains("9876543210"));
+        let abdm = rejected(422, "ABDM-1405");
+        assert!(!abdm.user_message().contains("MIS"));
+    }
+
+    #[test]
+    fn every_code_has_a_message() {
+        // Exhaustive by construction (a match); this guards against empty strings.
+        for code in [ErrorCode::Internal, ErrorCode::KeyringUnavailable, ErrorCode::NetworkUnavailable] {
+            assert!(code.message().ends_with('.'));
+        }
     }
 }
