@@ -1,1 +1,1 @@
-//! End-to-end journeys through `phr-core` arrive with the flows issue; the WebDriver specs live in `webdriver/`.
+//! End-to-end tests live in `journeys/` (Rust, through `phr-core`) and `webdriver/` (the real app).

@@ -8,7 +8,7 @@ use abdm_client::{AbdmConfig, BaseUrl};
 use abdm_sandbox::SandboxHandle;
 use abdm_types::CmSuffix;
 use phr_core::{
-    AppConfig, ConfigError, Phr, Target,
+    AppConfig, AppInfo, ConfigError, Target,
     config::CONFIG_FILE_NAME,
     telemetry::{self, Telemetry, TelemetryError},
 };
@@ -33,7 +33,7 @@ pub struct Startup {
 
 /// What the running app holds on to. Managed by Tauri, read by the commands.
 pub(crate) struct Started {
-    pub phr: Phr,
+    pub info: AppInfo,
     // Kept for their Drop: the log writer flushes, the sandbox serves until exit.
     _telemetry: Option<Telemetry>,
     _sandbox: Option<SandboxHandle>,
@@ -88,7 +88,7 @@ impl Startup {
             Target::AbdmSandbox(abdm) | Target::AbdmProduction(abdm) => (abdm, None),
         };
         tracing::info!(%mode, abdm_host = abdm.phr_base_url.host(), logs = %dirs.logs.display(), "started");
-        Ok(Started { phr: Phr::new(mode, abdm), _telemetry: telemetry, _sandbox: sandbox })
+        Ok(Started { info: AppInfo::new(mode, &abdm), _telemetry: telemetry, _sandbox: sandbox })
     }
 }
 

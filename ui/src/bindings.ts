@@ -48,6 +48,8 @@ export type ErrorCode =
 "KEYRING_UNAVAILABLE" | 
 /**  The local cache cannot be opened (wrong passphrase, damaged file). */
 "STORAGE_UNAVAILABLE" | 
+/**  The step asked for is not open (the flow ended, or was never started here). */
+"FLOW_NOT_FOUND" | 
 /**  A bug or an unexpected state: nothing the user can fix by retrying differently. */
 "INTERNAL";
 

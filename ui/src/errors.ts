@@ -22,6 +22,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   ABDM_UNAVAILABLE: "ABDM is not answering right now. Please try again in a few minutes.",
   KEYRING_UNAVAILABLE: "The system keyring is not available. A passphrase is needed to protect your data.",
   STORAGE_UNAVAILABLE: "The saved data on this computer cannot be opened.",
+  FLOW_NOT_FOUND: "This step is no longer open. Please start again.",
   INTERNAL: "Something went wrong inside ABHA Desktop. Please try again; if it keeps happening, restart the app.",
 };
 

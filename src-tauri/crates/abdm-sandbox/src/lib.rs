@@ -96,7 +96,7 @@ impl SandboxHandle {
     }
 
     /// The sandbox's clock, which tests move forward to expire OTPs and tokens.
-    pub fn clock(&self) -> &Clock {
+    pub fn clock(&self) -> &Arc<Clock> {
         &self.ctx.clock
     }
 

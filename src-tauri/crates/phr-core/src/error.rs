@@ -41,6 +41,8 @@ pub enum ErrorCode {
     KeyringUnavailable,
     /// The local cache cannot be opened (wrong passphrase, damaged file).
     StorageUnavailable,
+    /// The step asked for is not open (the flow ended, or was never started here).
+    FlowNotFound,
     /// A bug or an unexpected state: nothing the user can fix by retrying differently.
     Internal,
 }
@@ -73,6 +75,7 @@ impl ErrorCode {
                 "The system keyring is not available. A passphrase is needed to protect your data."
             }
             ErrorCode::StorageUnavailable => "The saved data on this computer cannot be opened.",
+            ErrorCode::FlowNotFound => "This step is no longer open. Please start again.",
             ErrorCode::Internal => "Something went wrong inside ABHA Desktop. Please try again.",
         }
     }
@@ -85,9 +88,9 @@ pub enum Error {
     /// rule and is safe to show (it never repeats the input).
     #[error("{reason}")]
     Input { code: ErrorCode, reason: String },
-    /// ABDM refused or could not be reached.
+    /// ABDM refused or could not be reached. Boxed: it carries the raw body.
     #[error("ABDM call failed")]
-    Abdm(#[from] AbdmError),
+    Abdm(#[source] Box<AbdmError>),
     #[error("local cache failed")]
     Store(#[from] StoreError),
     #[error("keyring failed")]
@@ -95,6 +98,12 @@ pub enum Error {
     /// Something that should not happen; the chain says what.
     #[error("unexpected failure")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<AbdmError> for Error {
+    fn from(err: AbdmError) -> Self {
+        Error::Abdm(Box::new(err))
+    }
 }
 
 impl Error {
@@ -185,7 +194,7 @@ mod tests {
 
     fn rejected(status: u16, detail: &str) -> Error {
         let raw = format!(r#"{{"code":"MIS-{status}","message":"x","details":[{{"code":"{detail}","message":"x"}}]}}"#);
-        Error::Abdm(AbdmError::Rejected { status, failure: ApiFailure::parse(&raw), raw })
+        AbdmError::Rejected { status, failure: ApiFailure::parse(&raw), raw }.into()
     }
 
     #[test]

@@ -1,0 +1,71 @@
+use std::sync::Arc;
+
+use abdm_client::{AbdmClient, AbdmConfig, BaseUrl};
+use abdm_sandbox::SandboxHandle;
+use abdm_types::{CmSuffix, Sensitive};
+use phr_core::{Clock, Phr};
+use phr_store::{DbKey, SecretKind, Store, Vault};
+use tempfile::TempDir;
+
+pub struct App {
+    pub sandbox: SandboxHandle,
+    pub phr: Phr,
+    pub vault: Vault,
+    dir: TempDir,
+    key: DbKey,
+}
+
+/// The sandbox, a fresh encrypted cache, a keyring namespace of this test's own,
+/// and a clock that follows the sandbox's.
+pub async fn start() -> App {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sandbox = abdm_sandbox::spawn(listener).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = DbKey::random();
+    let vault = Vault::new(format!("in.abhadesktop.journeys.{}", uuid()));
+    let phr = phr(&sandbox, &dir, &key, &vault).await;
+    App { sandbox, phr, vault, dir, key }
+}
+
+async fn phr(sandbox: &SandboxHandle, dir: &TempDir, key: &DbKey, vault: &Vault) -> Phr {
+    let config = AbdmConfig {
+        phr_base_url: BaseUrl::parse(&sandbox.phr_base_url()).unwrap(),
+        gateway_base_url: BaseUrl::parse(&sandbox.gateway_base_url()).unwrap(),
+        client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
+        requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
+        cm_suffix: CmSuffix::sandbox(),
+    };
+    let client = AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).unwrap();
+    let store = Store::open(&dir.path().join("cache.db"), key).await.unwrap();
+    let clock: Arc<abdm_sandbox::Clock> = sandbox.clock().clone();
+    Phr::new(client, store, vault.clone(), Clock::from_fn(move || clock.now()))
+}
+
+impl App {
+    /// The same machine after a restart: a new `Phr` on the same cache and keyring.
+    pub async fn restart(&mut self) {
+        self.phr.store().clone().close().await;
+        self.phr = phr(&self.sandbox, &self.dir, &self.key, &self.vault).await;
+    }
+
+    pub fn otp_for(&self, to: &str) -> String {
+        self.sandbox.outbox().into_iter().rev().find(|m| m.to == to).expect("an OTP was sent").otp
+    }
+
+    pub async fn token_of(&self, address: &str) -> Option<Sensitive<String>> {
+        self.vault.retrieve(SecretKind::UserToken, address).await.unwrap()
+    }
+
+    pub async fn forget_tokens(&self, address: &str) {
+        self.vault.delete(SecretKind::UserToken, address).await.unwrap();
+        self.vault.delete(SecretKind::RefreshToken, address).await.unwrap();
+    }
+}
+
+fn uuid() -> String {
+    format!(
+        "{}.{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    )
+}

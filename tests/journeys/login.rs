@@ -1,0 +1,139 @@
+use phr_core::{ErrorCode, LoginStep, Verified, Via};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn login_by_mobile_choose_an_address_and_everything_lands_where_it_belongs() {
+    let app = start().await;
+
+    let flow = app.phr.login_by_contact("+91 98765 43210").await.unwrap();
+    assert_eq!(flow.via, Via::Mobile("******3210".into()));
+    let Verified::Choose(flow) = app.phr.login_verify_otp(&flow.id, &app.otp_for("9876543210")).await.unwrap() else {
+        panic!("a mobile login chooses an address next");
+    };
+    assert_eq!(
+        flow.step,
+        LoginStep::ChoosingAddress { addresses: vec!["asha.verma@sbx".into(), "ashav.pune@sbx".into()] }
+    );
+    let signed_in = app.phr.login_choose(&flow.id, "ashav.pune@sbx").await.unwrap();
+
+    assert_eq!(signed_in.address, "ashav.pune@sbx");
+    assert_eq!(signed_in.full_name, "Asha Verma");
+    assert!(app.token_of("ashav.pune@sbx").await.is_some(), "the token is in the keyring");
+    let cached = app.phr.store().person_by_address("ashav.pune@sbx").await.unwrap().expect("the profile is cached");
+    assert_eq!(cached.record.mobile_masked.as_deref(), Some("******3210"), "numbers are cached masked");
+    let audit = app.phr.store().recent_audit(5).await.unwrap();
+    assert_eq!(audit[0].action, "logged-in");
+    assert!(app.phr.login_flow(&flow.id).await.is_err(), "the finished flow is closed");
+    app.forget_tokens("ashav.pune@sbx").await;
+}
+
+#[tokio::test]
+async fn login_by_email() {
+    let app = start().await;
+    let flow = app.phr.login_by_contact("ravi.kumar@example.in").await.unwrap();
+    let Verified::Choose(flow) =
+        app.phr.login_verify_otp(&flow.id, &app.otp_for("ravi.kumar@example.in")).await.unwrap()
+    else {
+        panic!("an email login chooses an address next");
+    };
+    assert_eq!(app.phr.login_choose(&flow.id, "ravi.kumar@sbx").await.unwrap().full_name, "Ravi Kumar");
+    app.forget_tokens("ravi.kumar@sbx").await;
+}
+
+#[tokio::test]
+async fn login_by_address_with_password_or_otp() {
+    let app = start().await;
+    let flow = app.phr.login_by_address("asha.verma@sbx", true).await.unwrap();
+    assert_eq!(flow.step, LoginStep::AwaitingPassword);
+    let wrong = app.phr.login_with_password(&flow.id, "Wr0ng#Guess").await.unwrap_err();
+    assert_eq!(wrong.code(), ErrorCode::OtpInvalid);
+    assert_eq!(app.phr.login_with_password(&flow.id, "Hyd3rabad!Rain").await.unwrap().address, "asha.verma@sbx");
+
+    let flow = app.phr.login_by_address("ashav.pune@sbx", false).await.unwrap();
+    let Verified::SignedIn(signed_in) = app.phr.login_verify_otp(&flow.id, &app.otp_for("9876543210")).await.unwrap()
+    else {
+        panic!("an address login is signed in by its OTP");
+    };
+    assert_eq!(signed_in.address, "ashav.pune@sbx");
+    app.forget_tokens("asha.verma@sbx").await;
+    app.forget_tokens("ashav.pune@sbx").await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_any_network_call_with_its_code() {
+    let app = start().await;
+    let sent_before = app.sandbox.outbox().len();
+    assert_eq!(app.phr.login_by_contact("12345").await.unwrap_err().code(), ErrorCode::InvalidMobile);
+    assert_eq!(app.phr.login_by_contact("asha@").await.unwrap_err().code(), ErrorCode::InvalidEmail);
+    assert_eq!(app.phr.login_by_address("asha", true).await.unwrap_err().code(), ErrorCode::InvalidAbhaAddress);
+    assert_eq!(app.sandbox.outbox().len(), sent_before, "nothing was sent");
+
+    let flow = app.phr.login_by_contact("9876543210").await.unwrap();
+    let err = app.phr.login_verify_otp(&flow.id, "12a456").await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidOtpFormat);
+    assert_eq!(err.user_message(), "The OTP has 6 digits.");
+}
+
+#[tokio::test]
+async fn a_wrong_otp_keeps_the_flow_open_for_the_right_one() {
+    let app = start().await;
+    let flow = app.phr.login_by_contact("9876543210").await.unwrap();
+    let right = app.otp_for("9876543210");
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    assert_eq!(app.phr.login_verify_otp(&flow.id, wrong).await.unwrap_err().code(), ErrorCode::OtpInvalid);
+    assert!(matches!(app.phr.login_verify_otp(&flow.id, &right).await.unwrap(), Verified::Choose(_)));
+}
+
+#[tokio::test]
+async fn an_unknown_mobile_is_account_not_found() {
+    let app = start().await;
+    assert_eq!(app.phr.login_by_contact("9822000000").await.unwrap_err().code(), ErrorCode::AccountNotFound);
+}
+
+#[tokio::test]
+async fn a_flow_resumes_after_a_restart_while_its_otp_is_valid() {
+    let mut app = start().await;
+    let flow = app.phr.login_by_contact("9876543210").await.unwrap();
+    let otp = app.otp_for("9876543210");
+
+    app.restart().await;
+
+    let resumed = app.phr.login_flow(&flow.id).await.unwrap();
+    assert_eq!(resumed, flow, "the saved flow is the same after the restart");
+    let Verified::Choose(flow) = app.phr.login_verify_otp(&flow.id, &otp).await.unwrap() else { panic!() };
+    app.restart().await;
+    assert!(app.phr.login_choose(&flow.id, "asha.verma@sbx").await.is_ok(), "the chooser resumes too");
+    app.forget_tokens("asha.verma@sbx").await;
+}
+
+#[tokio::test]
+async fn an_expired_flow_ends_with_otp_expired() {
+    let app = start().await;
+    let flow = app.phr.login_by_contact("9876543210").await.unwrap();
+    let otp = app.otp_for("9876543210");
+    app.sandbox.clock().advance(10 * 60 + 1);
+    let err = app.phr.login_verify_otp(&flow.id, &otp).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::OtpExpired);
+    assert_eq!(
+        app.sandbox.outbox().iter().filter(|m| m.to == "9876543210").count(),
+        1,
+        "checked locally, no call made"
+    );
+}
+
+#[tokio::test]
+async fn offline_the_cache_still_reads() {
+    let app = start().await;
+    let flow = app.phr.login_by_address("asha.verma@sbx", true).await.unwrap();
+    app.phr.login_with_password(&flow.id, "Hyd3rabad!Rain").await.unwrap();
+    let address = app.sandbox.local_addr();
+    app.forget_tokens("asha.verma@sbx").await;
+    let App { sandbox, phr, .. } = app;
+    sandbox.shutdown().await.unwrap();
+    assert!(tokio::net::TcpStream::connect(address).await.is_err(), "ABDM is gone");
+
+    let cached = phr.store().search_people("asha", 10).await.unwrap();
+    assert_eq!(cached[0].record.full_name, "Asha Verma");
+    assert_eq!(phr.login_by_contact("9876543210").await.unwrap_err().code(), ErrorCode::NetworkUnavailable);
+}
