@@ -15,9 +15,21 @@ pub struct App {
     key: DbKey,
 }
 
+static TELEMETRY: std::sync::OnceLock<Option<phr_core::telemetry::Telemetry>> = std::sync::OnceLock::new();
+
+/// The app's own logging, at debug, into `$ABHA_TEST_LOG_DIR` when the test
+/// command sets it: it then greps those files for every secret the tests used.
+fn telemetry() {
+    TELEMETRY.get_or_init(|| {
+        let dir = std::env::var_os("ABHA_TEST_LOG_DIR")?;
+        phr_core::telemetry::init(std::path::Path::new(&dir), "debug").ok()
+    });
+}
+
 /// The sandbox, a fresh encrypted cache, a keyring namespace of this test's own,
 /// and a clock that follows the sandbox's.
 pub async fn start() -> App {
+    telemetry();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sandbox = abdm_sandbox::spawn(listener).await.unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -137,3 +137,31 @@ async fn offline_the_cache_still_reads() {
     assert_eq!(cached[0].record.full_name, "Asha Verma");
     assert_eq!(phr.login_by_contact("9876543210").await.unwrap_err().code(), ErrorCode::NetworkUnavailable);
 }
+
+#[tokio::test]
+async fn login_by_abha_number_and_year_then_the_default_address() {
+    let app = start().await;
+    assert_eq!(
+        app.phr.login_by_abha_number("91-1111-2222-3333", "19x0").await.unwrap_err().code(),
+        ErrorCode::InvalidYearOfBirth
+    );
+    assert_eq!(
+        app.phr.login_by_abha_number("91-1111-2222", "1990").await.unwrap_err().code(),
+        ErrorCode::InvalidAbhaNumber
+    );
+    assert_eq!(
+        app.phr.login_by_abha_number("91-1111-2222-3333", "1991").await.unwrap_err().code(),
+        ErrorCode::AccountNotFound
+    );
+
+    let flow = app.phr.login_by_abha_number("91111122223333", "1990").await.unwrap();
+    assert_eq!(flow.via, Via::AbhaNumber("XX-XXXX-XXXX-3333".into()));
+    let Verified::Choose(flow) = app.phr.login_verify_otp(&flow.id, &app.otp_for("9123456780")).await.unwrap() else {
+        panic!("an ABHA-number login chooses an address next");
+    };
+    let signed_in = app.phr.login_choose(&flow.id, "91111122223333@sbx").await.unwrap();
+    assert!(signed_in.kyc_verified);
+    let cached = app.phr.store().person_by_address("91111122223333@sbx").await.unwrap().unwrap();
+    assert_eq!(cached.record.abha_number_masked.as_deref(), Some("XX-XXXX-XXXX-3333"), "the number is cached masked");
+    app.forget_tokens("91111122223333@sbx").await;
+}

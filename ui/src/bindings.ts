@@ -25,7 +25,7 @@ export type ErrorCode =
 /**  What was typed is not a mobile number (the message says which rule). */
 "INVALID_MOBILE" | "INVALID_EMAIL" | 
 /**  Not 6 digits. */
-"INVALID_OTP_FORMAT" | "INVALID_ABHA_ADDRESS" | "INVALID_ABHA_NUMBER" | 
+"INVALID_OTP_FORMAT" | "INVALID_ABHA_ADDRESS" | "INVALID_ABHA_NUMBER" | "INVALID_YEAR_OF_BIRTH" | 
 /**  ABDM did not accept the OTP (or the password). */
 "OTP_INVALID" | 
 /**  The OTP's 10 minutes are over: request a new one. */

@@ -8,6 +8,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   INVALID_OTP_FORMAT: "The OTP has 6 digits.",
   INVALID_ABHA_ADDRESS: "Enter an ABHA address like name@abdm.",
   INVALID_ABHA_NUMBER: "Enter the 14-digit ABHA number, like 91-1234-5678-9012.",
+  INVALID_YEAR_OF_BIRTH: "Enter the year of birth as 4 digits, like 1987.",
   OTP_INVALID: "That OTP (or password) is not right. Check it and try again.",
   OTP_EXPIRED: "This OTP has expired. Request a new one.",
   OTP_LOCKED: "Too many attempts. Please try again after 30 minutes.",

@@ -16,6 +16,7 @@ pub enum ErrorCode {
     InvalidOtpFormat,
     InvalidAbhaAddress,
     InvalidAbhaNumber,
+    InvalidYearOfBirth,
     /// ABDM did not accept the OTP (or the password).
     OtpInvalid,
     /// The OTP's 10 minutes are over: request a new one.
@@ -57,6 +58,7 @@ impl ErrorCode {
             ErrorCode::InvalidOtpFormat => "The OTP has 6 digits.",
             ErrorCode::InvalidAbhaAddress => "Enter an ABHA address like name@abdm.",
             ErrorCode::InvalidAbhaNumber => "Enter the 14-digit ABHA number, like 91-1234-5678-9012.",
+            ErrorCode::InvalidYearOfBirth => "Enter the year of birth as 4 digits, like 1987.",
             ErrorCode::OtpInvalid => "That OTP (or password) is not right. Check it and try again.",
             ErrorCode::OtpExpired => "This OTP has expired. Request a new one.",
             ErrorCode::OtpLocked => "Too many attempts. Please try again after 30 minutes.",

@@ -3,7 +3,7 @@
 //! in the cache and a line in the audit log.
 
 use abdm_client::{AbdmClient, Contact, Credential};
-use abdm_types::{AbhaAddress, Email, Mobile, Otp, Password, Sensitive, phr::AuthMode};
+use abdm_types::{AbhaAddress, AbhaNumber, Email, Mobile, Otp, Password, Sensitive, YearOfBirth, phr::AuthMode};
 use phr_store::{PersonRecord, SavedFlow, SecretKind, Store, Vault};
 use serde::Serialize;
 
@@ -93,6 +93,24 @@ impl Phr {
         };
         let reply = self.client.login_contact_init(&contact).await?;
         let flow = LoginFlow::otp_sent(uuid(), via, reply.transaction_id, self.clock.now());
+        self.save(&flow).await?;
+        Ok(flow)
+    }
+
+    /// Login by ABHA number and year of birth: ABDM sends an OTP to the linked mobile.
+    pub async fn login_by_abha_number(&self, raw_number: &str, raw_year: &str) -> Result<LoginFlow, Error> {
+        let number = AbhaNumber::parse(raw_number).map_err(|e| Error::input(ErrorCode::InvalidAbhaNumber, e))?;
+        let now = self.clock.now();
+        let year = YearOfBirth::parse(raw_year, current_year(now))
+            .map_err(|e| Error::input(ErrorCode::InvalidYearOfBirth, e))?;
+        let modes = self.client.login_abha_number_modes(&number, year).await?.auth_methods;
+        let mode = if modes.iter().any(|m| m == AuthMode::MobileOtp.as_str()) {
+            AuthMode::MobileOtp
+        } else {
+            AuthMode::AadhaarOtp
+        };
+        let reply = self.client.login_abha_number_init(&number, mode).await?;
+        let flow = LoginFlow::otp_sent(uuid(), Via::AbhaNumber(number.masked()), reply.transaction_id, now);
         self.save(&flow).await?;
         Ok(flow)
     }
@@ -200,6 +218,11 @@ impl Verified {
             Verified::SignedIn(_) => None,
         }
     }
+}
+
+/// The Gregorian year of a Unix time, close enough for a year-of-birth check.
+fn current_year(now: i64) -> u16 {
+    u16::try_from(1970 + now / 31_556_952).unwrap_or(u16::MAX)
 }
 
 fn uuid() -> String {
