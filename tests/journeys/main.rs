@@ -7,3 +7,5 @@
 
 mod helpers;
 mod login;
+mod session;
+mod signup;

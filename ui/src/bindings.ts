@@ -26,6 +26,10 @@ export type ErrorCode =
 "INVALID_MOBILE" | "INVALID_EMAIL" | 
 /**  Not 6 digits. */
 "INVALID_OTP_FORMAT" | "INVALID_ABHA_ADDRESS" | "INVALID_ABHA_NUMBER" | "INVALID_YEAR_OF_BIRTH" | 
+/**  A field of the profile form (the message names which, and the rule). */
+"INVALID_PROFILE" | 
+/**  The password and its confirmation differ. */
+"PASSWORDS_DIFFER" | 
 /**  ABDM did not accept the OTP (or the password). */
 "OTP_INVALID" | 
 /**  The OTP's 10 minutes are over: request a new one. */
@@ -40,6 +44,8 @@ export type ErrorCode =
 "ACCOUNT_LOCKED" | "ADDRESS_TAKEN" | "ADDRESS_LIMIT_REACHED" | "WEAK_PASSWORD" | 
 /**  The sign-in is no longer valid: log in again. */
 "SESSION_EXPIRED" | 
+/**  This needs someone signed in, and nobody is. */
+"NOT_SIGNED_IN" | 
 /**  This computer is offline; nothing was lost. */
 "NETWORK_UNAVAILABLE" | 
 /**  ABDM did not answer or is down; try again shortly. */

@@ -262,6 +262,9 @@ pub(crate) async fn is_exist(State(ctx): State<Ctx>, headers: HeaderMap, Query(q
 }
 
 fn create_account(ctx: &Ctx, request: &CreatePhrAddressRequest, kyc: bool) -> Reply<CreatePhrAddressResponse> {
+    if request.already_existed_phr {
+        return existing_account(ctx, request, kyc);
+    }
     let address = new_address(&request.phr_address)?;
     let password = new_password(ctx, request.password.as_ref())?;
     let mut world = ctx.world();
@@ -305,6 +308,29 @@ fn create_account(ctx: &Ctx, request: &CreatePhrAddressRequest, kyc: bool) -> Re
     }
     world.check_mobile_limit(account.mobile.as_deref())?;
     world.accounts.insert(address.clone(), account);
+    world.txns.remove(&request.session_id);
+    drop(world);
+    let tokens = ctx.user_tokens(&address);
+    Ok(Json(CreatePhrAddressResponse { phr_address: address, token: tokens.token }))
+}
+
+/// `alreadyExistedPHR`: the person picked one of the addresses the verified
+/// mobile, email or ABHA number already has, and is logged into it.
+fn existing_account(ctx: &Ctx, request: &CreatePhrAddressRequest, kyc: bool) -> Reply<CreatePhrAddressResponse> {
+    let address = request.phr_address.trim().to_ascii_lowercase();
+    let mut world = ctx.world();
+    let txn = world.txn_mut(&request.session_id)?.clone();
+    if !txn.verified {
+        return Err(Fail::UnknownTransaction);
+    }
+    let linked = match (&txn.kind, kyc) {
+        (TxnKind::Registration { channel, .. }, false) => world.addresses_on(channel),
+        (TxnKind::KycRegistration { abha_number }, true) => world.addresses_of_abha_number(abha_number),
+        _ => return Err(Fail::UnknownTransaction),
+    };
+    if !linked.contains(&address) {
+        return Err(Fail::UserNotFound);
+    }
     world.txns.remove(&request.session_id);
     drop(world);
     let tokens = ctx.user_tokens(&address);

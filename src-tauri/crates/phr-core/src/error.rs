@@ -17,6 +17,10 @@ pub enum ErrorCode {
     InvalidAbhaAddress,
     InvalidAbhaNumber,
     InvalidYearOfBirth,
+    /// A field of the profile form (the message names which, and the rule).
+    InvalidProfile,
+    /// The password and its confirmation differ.
+    PasswordsDiffer,
     /// ABDM did not accept the OTP (or the password).
     OtpInvalid,
     /// The OTP's 10 minutes are over: request a new one.
@@ -34,6 +38,8 @@ pub enum ErrorCode {
     WeakPassword,
     /// The sign-in is no longer valid: log in again.
     SessionExpired,
+    /// This needs someone signed in, and nobody is.
+    NotSignedIn,
     /// This computer is offline; nothing was lost.
     NetworkUnavailable,
     /// ABDM did not answer or is down; try again shortly.
@@ -59,6 +65,8 @@ impl ErrorCode {
             ErrorCode::InvalidAbhaAddress => "Enter an ABHA address like name@abdm.",
             ErrorCode::InvalidAbhaNumber => "Enter the 14-digit ABHA number, like 91-1234-5678-9012.",
             ErrorCode::InvalidYearOfBirth => "Enter the year of birth as 4 digits, like 1987.",
+            ErrorCode::InvalidProfile => "Check the highlighted detail of the profile.",
+            ErrorCode::PasswordsDiffer => "The two passwords are not the same.",
             ErrorCode::OtpInvalid => "That OTP (or password) is not right. Check it and try again.",
             ErrorCode::OtpExpired => "This OTP has expired. Request a new one.",
             ErrorCode::OtpLocked => "Too many attempts. Please try again after 30 minutes.",
@@ -71,6 +79,7 @@ impl ErrorCode {
             ErrorCode::AddressLimitReached => "This mobile number already has the most ABHA addresses allowed (4).",
             ErrorCode::WeakPassword => "The password does not meet the rules shown.",
             ErrorCode::SessionExpired => "Your session has ended. Please log in again.",
+            ErrorCode::NotSignedIn => "Please log in first.",
             ErrorCode::NetworkUnavailable => "You are offline. Nothing you entered was lost; try again when connected.",
             ErrorCode::AbdmUnavailable => "ABDM is not answering right now. Please try again in a few minutes.",
             ErrorCode::KeyringUnavailable => {
@@ -171,6 +180,8 @@ fn abdm_code(err: &AbdmError) -> ErrorCode {
                 ErrorCode::AddressLimitReached
             } else if has("ABDM-1441") || has("ABDM-1440") {
                 ErrorCode::WeakPassword
+            } else if has("ABDM-1509") {
+                ErrorCode::FlowNotFound
             } else if has("ABDM-1417") {
                 ErrorCode::InvalidAbhaAddress
             } else {
@@ -217,6 +228,7 @@ mod tests {
             (422, "ABDM-1436", ErrorCode::AddressLimitReached),
             (422, "ABDM-1441", ErrorCode::WeakPassword),
             (401, "ABDM-1401", ErrorCode::SessionExpired),
+            (404, "ABDM-1509", ErrorCode::FlowNotFound),
             (503, "ABDM-1500", ErrorCode::AbdmUnavailable),
             (400, "SOMETHING-NEW", ErrorCode::Internal),
         ] {

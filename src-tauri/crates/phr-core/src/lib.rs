@@ -6,6 +6,7 @@ pub mod config;
 mod error;
 mod login;
 mod phr;
+mod signup;
 pub mod telemetry;
 
 use abdm_client::AbdmConfig;
@@ -15,7 +16,8 @@ pub use clock::Clock;
 pub use config::{AppConfig, ConfigError, Mode, Target};
 pub use error::{Error, ErrorCode};
 pub use login::{LoginFlow, LoginStep, Via};
-pub use phr::{Phr, SignedIn, Verified};
+pub use phr::{AddressEntry, KycMethod, PersonCard, Phr, ProfileForm, Session, SignedIn, Verified};
+pub use signup::{KycDetails, SignupFlow, SignupStep};
 
 /// What the About line and the demo banner show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

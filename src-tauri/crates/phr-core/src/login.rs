@@ -51,6 +51,8 @@ pub enum StepError {
     OtpExpired,
     #[error("that address is not one of those linked")]
     NotOffered,
+    #[error("a new OTP can be asked for 60 seconds after the last one")]
+    TooSoon,
 }
 
 impl LoginFlow {

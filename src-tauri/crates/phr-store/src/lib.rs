@@ -12,6 +12,7 @@ mod error;
 mod flows;
 mod key;
 mod people;
+mod sessions;
 mod vault;
 
 pub use audit::AuditEntry;
@@ -20,4 +21,5 @@ pub use error::StoreError;
 pub use flows::SavedFlow;
 pub use key::{DbKey, KeyError, SALT_LEN};
 pub use people::{Person, PersonRecord};
+pub use sessions::SessionRecord;
 pub use vault::{SecretKind, Vault, VaultError};

@@ -204,10 +204,12 @@ async fn save(
         }
     };
     for address in &record.addresses {
-        let is_default = i64::from(record.default_address.as_ref() == Some(address));
+        // Without a default in the record, the one already marked stays.
+        let is_default = record.default_address.as_ref().map(|d| i64::from(d == address));
         sqlx::query!(
-            "INSERT INTO addresses (address, person_id, is_default, added_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (address) DO UPDATE SET person_id = excluded.person_id, is_default = excluded.is_default",
+            "INSERT INTO addresses (address, person_id, is_default, added_at) VALUES (?1, ?2, coalesce(?3, 0), ?4)
+             ON CONFLICT (address) DO UPDATE SET person_id = excluded.person_id,
+             is_default = coalesce(?3, addresses.is_default)",
             address,
             id,
             is_default,
@@ -216,15 +218,24 @@ async fn save(
         .execute(&mut **tx)
         .await?;
     }
-    let text = [Some(record.full_name.as_str()), record.abha_number_masked.as_deref(), record.mobile_masked.as_deref()]
-        .into_iter()
-        .flatten()
-        .chain(record.addresses.iter().map(String::as_str))
-        .collect::<Vec<_>>()
-        .join(" ");
-    sqlx::query!("DELETE FROM people_search WHERE rowid = ?", id).execute(&mut **tx).await?;
-    sqlx::query!("INSERT INTO people_search (rowid, text) VALUES (?, ?)", id, text).execute(&mut **tx).await?;
+    reindex(tx, id).await?;
     Ok(id)
+}
+
+/// Rebuilds the person's search row from what is stored: name, masked numbers
+/// and every address.
+pub(crate) async fn reindex(conn: &mut sqlx::SqliteConnection, person_id: i64) -> Result<(), StoreError> {
+    sqlx::query!("DELETE FROM people_search WHERE rowid = ?", person_id).execute(&mut *conn).await?;
+    sqlx::query!(
+        "INSERT INTO people_search (rowid, text)
+         SELECT id, full_name || ' ' || coalesce(abha_number_masked, '') || ' ' || coalesce(mobile_masked, '') || ' '
+                || coalesce((SELECT group_concat(address, ' ') FROM addresses WHERE person_id = people.id), '')
+         FROM people WHERE id = ?",
+        person_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

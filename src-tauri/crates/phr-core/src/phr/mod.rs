@@ -1,0 +1,184 @@
+//! The application: performs the ABDM calls between the steps of a flow, saves
+//! the flow after each, and on sign-in puts the tokens in the keyring, the profile
+//! in the cache, the session in the sessions table and a line in the audit log.
+
+mod login;
+mod session;
+mod signup;
+
+use abdm_client::{AbdmClient, Contact};
+use abdm_types::{AbhaAddress, Email, Mobile, Otp, Password, Sensitive};
+use base64::Engine;
+use phr_store::{PersonRecord, SavedFlow, SecretKind, Store, Vault};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::{Clock, Error, ErrorCode, login::StepError};
+
+pub use login::Verified;
+pub use session::{AddressEntry, PersonCard, Session};
+pub use signup::{KycMethod, ProfileForm};
+
+/// The application API behind the UI.
+#[derive(Debug, Clone)]
+pub struct Phr {
+    client: AbdmClient,
+    store: Store,
+    vault: Vault,
+    clock: Clock,
+}
+
+/// Who is signed in now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SignedIn {
+    pub address: String,
+    pub full_name: String,
+    pub kyc_verified: bool,
+}
+
+impl From<StepError> for Error {
+    fn from(err: StepError) -> Self {
+        let code = match err {
+            StepError::WrongStep => ErrorCode::FlowNotFound,
+            StepError::OtpExpired => ErrorCode::OtpExpired,
+            StepError::NotOffered => ErrorCode::InvalidAbhaAddress,
+            StepError::TooSoon => ErrorCode::OtpResendTooSoon,
+        };
+        Error::input(code, err)
+    }
+}
+
+/// A mobile number, or an email when there is an `@`.
+fn contact(raw: &str) -> Result<Contact, Error> {
+    if raw.contains('@') {
+        Email::parse(raw).map(Contact::Email).map_err(|e| Error::input(ErrorCode::InvalidEmail, e))
+    } else {
+        Mobile::parse(raw).map(Contact::Mobile).map_err(|e| Error::input(ErrorCode::InvalidMobile, e))
+    }
+}
+
+fn otp(raw: &str) -> Result<Otp, Error> {
+    Otp::parse(raw).map_err(|e| Error::input(ErrorCode::InvalidOtpFormat, e))
+}
+
+fn address(raw: &str) -> Result<AbhaAddress, Error> {
+    AbhaAddress::parse(raw).map_err(|e| Error::input(ErrorCode::InvalidAbhaAddress, e))
+}
+
+/// A new password and its confirmation: the policy first, then that they match.
+fn new_password(raw: &str, confirm: &str) -> Result<Password, Error> {
+    let password = Password::parse(raw).map_err(|e| Error::input(ErrorCode::WeakPassword, e))?;
+    if raw != confirm {
+        return Err(Error::input(ErrorCode::PasswordsDiffer, "the two passwords are not the same"));
+    }
+    Ok(password)
+}
+
+/// A sign-in's tokens as ABDM gave them.
+struct Tokens {
+    access: Sensitive<String>,
+    refresh: Option<Sensitive<String>>,
+}
+
+impl Tokens {
+    fn new(access: String, refresh: Option<String>) -> Self {
+        Self { access: Sensitive::new(access), refresh: refresh.map(Sensitive::new) }
+    }
+}
+
+/// What a sign-in knows about the person beyond ABDM's profile.
+#[derive(Default)]
+struct Known {
+    /// Other addresses of the same person (those of the same ABHA number).
+    same_person: Vec<String>,
+    /// How many addresses ABDM listed on the person's mobile, when it was verified.
+    on_mobile: Option<usize>,
+}
+
+impl Phr {
+    pub fn new(client: AbdmClient, store: Store, vault: Vault, clock: Clock) -> Self {
+        Self { client, store, vault, clock }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    async fn save_flow<F: Serialize>(&self, id: &str, kind: &str, flow: &F, expires_at: i64) -> Result<(), Error> {
+        let state = serde_json::to_string(flow).map_err(|e| Error::Internal(e.into()))?;
+        let saved = SavedFlow { id: id.to_owned(), kind: kind.to_owned(), state, expires_at };
+        self.store.save_flow(&saved, self.clock.now()).await?;
+        Ok(())
+    }
+
+    async fn load_flow<F: DeserializeOwned>(&self, id: &str, kind: &str) -> Result<F, Error> {
+        let saved = self.store.load_flow(id).await?.filter(|f| f.kind == kind);
+        let saved = saved.ok_or_else(|| Error::input(ErrorCode::FlowNotFound, format!("no {kind} is open here")))?;
+        serde_json::from_str(&saved.state).map_err(|e| Error::Internal(e.into()))
+    }
+
+    /// Tokens to the keyring, profile to the cache, the session opened and made
+    /// the one in use, a line to the audit log, the flow closed. The address is
+    /// the one ABDM's profile names.
+    async fn signed_in(&self, flow_id: &str, tokens: Tokens, known: Known) -> Result<SignedIn, Error> {
+        let profile = self.client.profile(&tokens.access).await?;
+        let address = profile.id.as_str();
+        self.vault.persist(SecretKind::UserToken, address, &tokens.access).await?;
+        match &tokens.refresh {
+            Some(refresh) => self.vault.persist(SecretKind::RefreshToken, address, refresh).await?,
+            // A refresh token of an earlier sign-in belongs to an older session.
+            None => self.vault.delete(SecretKind::RefreshToken, address).await?,
+        }
+        let mut addresses = vec![profile.id.clone()];
+        addresses.extend(known.same_person.into_iter().filter(|a| a != address));
+        let record = PersonRecord {
+            full_name: profile.full_name.clone(),
+            gender: profile.gender.clone(),
+            year_of_birth: profile.date_of_birth.year,
+            abha_number_masked: profile
+                .health_id
+                .as_deref()
+                .and_then(|n| abdm_types::AbhaNumber::parse(n).ok())
+                .map(|n| n.masked()),
+            mobile_masked: profile.mobile.as_deref().and_then(|m| Mobile::parse(m).ok()).map(|m| m.masked()),
+            email_masked: profile.email.as_deref().and_then(|e| Email::parse(e).ok()).map(|e| e.masked()),
+            kyc_verified: profile.kyc_status.as_deref() == Some("VERIFIED"),
+            photo: profile
+                .profile_photo
+                .as_deref()
+                .and_then(|p| base64::engine::general_purpose::STANDARD.decode(p).ok()),
+            addresses,
+            default_address: None,
+        };
+        let now = self.clock.now();
+        self.store.save_person(&record, now).await?;
+        let expires_at = token_expiry(&tokens.access).unwrap_or(now);
+        let on_mobile = known.on_mobile.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+        self.store.open_session(address, now, expires_at, on_mobile).await?;
+        self.store.append_audit(now, address, "logged-in", Some(address)).await?;
+        self.store.delete_flow(flow_id).await?;
+        Ok(SignedIn { address: profile.id, full_name: profile.full_name, kyc_verified: record.kyc_verified })
+    }
+}
+
+/// The `exp` claim of a JWT, read without checking the signature: ABDM checks
+/// the token on every call; this only says when not to bother.
+fn token_expiry(token: &Sensitive<String>) -> Option<i64> {
+    #[derive(serde::Deserialize)]
+    struct Claims {
+        exp: i64,
+    }
+    let payload = token.expose().split('.').nth(1)?;
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    serde_json::from_slice::<Claims>(&json).ok().map(|c| c.exp)
+}
+
+/// The Gregorian year of a Unix time, close enough for a year-of-birth check.
+fn current_year(now: i64) -> u16 {
+    u16::try_from(1970 + now / 31_556_952).unwrap_or(u16::MAX)
+}
+
+fn uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

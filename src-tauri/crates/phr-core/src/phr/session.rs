@@ -1,0 +1,190 @@
+//! The signed-in person: their addresses, adding one, switching between those
+//! signed in, the default, resetting the password, logging out.
+
+use abdm_types::Sensitive;
+use phr_store::{Person, SecretKind, SessionRecord};
+use serde::Serialize;
+
+use super::{Phr, new_password, token_expiry};
+use crate::{Error, ErrorCode};
+
+/// ABDM allows 4 ABHA addresses per mobile number.
+pub const ADDRESSES_PER_MOBILE: i64 = 4;
+
+/// The person in use and their addresses, as the home screen shows them. Read
+/// from the cache: available offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    /// The address in use.
+    pub address: String,
+    pub person: PersonCard,
+    pub addresses: Vec<AddressEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PersonCard {
+    pub full_name: String,
+    pub gender: String,
+    pub year_of_birth: u16,
+    pub abha_number_masked: Option<String>,
+    pub mobile_masked: Option<String>,
+    pub email_masked: Option<String>,
+    pub kyc_verified: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct AddressEntry {
+    pub address: String,
+    pub is_default: bool,
+    /// A sign-in is held for it: switching needs no OTP.
+    pub signed_in: bool,
+}
+
+fn not_signed_in() -> Error {
+    Error::input(ErrorCode::NotSignedIn, "nobody is signed in")
+}
+
+impl Phr {
+    /// Who is signed in, from the cache; `None` when nobody is.
+    pub async fn session(&self) -> Result<Option<Session>, Error> {
+        let Some(active) = self.store.active_session().await? else {
+            return Ok(None);
+        };
+        let person = self.store.person_by_address(&active.address).await?.ok_or_else(not_signed_in)?;
+        Ok(Some(self.describe(&active.address, person).await?))
+    }
+
+    async fn describe(&self, address: &str, person: Person) -> Result<Session, Error> {
+        let now = self.clock.now();
+        let mut addresses = Vec::with_capacity(person.record.addresses.len());
+        for a in &person.record.addresses {
+            let signed_in = self.store.session(a).await?.is_some_and(|s| s.expires_at > now);
+            let is_default = person.record.default_address.as_ref() == Some(a);
+            addresses.push(AddressEntry { address: a.clone(), is_default, signed_in });
+        }
+        addresses.sort_by(|x, y| y.is_default.cmp(&x.is_default).then_with(|| x.address.cmp(&y.address)));
+        let r = person.record;
+        let person = PersonCard {
+            full_name: r.full_name,
+            gender: r.gender,
+            year_of_birth: r.year_of_birth,
+            abha_number_masked: r.abha_number_masked,
+            mobile_masked: r.mobile_masked,
+            email_masked: r.email_masked,
+            kyc_verified: r.kyc_verified,
+        };
+        Ok(Session { address: address.to_owned(), person, addresses })
+    }
+
+    /// The address in use and a token for it that ABDM should still take: the
+    /// held one, or a refreshed one when it has expired and a refresh token is held.
+    async fn active_token(&self) -> Result<(SessionRecord, Sensitive<String>), Error> {
+        let active = self.store.active_session().await?.ok_or_else(not_signed_in)?;
+        let token = self.token_for(&active).await?;
+        Ok((active, token))
+    }
+
+    async fn token_for(&self, session: &SessionRecord) -> Result<Sensitive<String>, Error> {
+        let expired = || Error::input(ErrorCode::SessionExpired, "the sign-in has ended");
+        let address = session.address.as_str();
+        if session.expires_at > self.clock.now() {
+            return self.vault.retrieve(SecretKind::UserToken, address).await?.ok_or_else(expired);
+        }
+        let refresh = self.vault.retrieve(SecretKind::RefreshToken, address).await?.ok_or_else(expired)?;
+        let reply = self.client.refresh(&refresh).await.map_err(|e| match Error::from(e) {
+            err if err.code() == ErrorCode::NetworkUnavailable => err,
+            _ => expired(),
+        })?;
+        let token = Sensitive::new(reply.token);
+        self.vault.persist(SecretKind::UserToken, address, &token).await?;
+        if let Some(refresh) = reply.refresh_token {
+            self.vault.persist(SecretKind::RefreshToken, address, &Sensitive::new(refresh)).await?;
+        }
+        let expires_at = token_expiry(&token).unwrap_or(self.clock.now());
+        self.store.extend_session(address, expires_at).await?;
+        Ok(token)
+    }
+
+    /// Adds another address to the signed-in person. When the mobile is known to
+    /// be at ABDM's limit, says so without asking ABDM.
+    pub async fn add_address(&self, raw_name: &str) -> Result<Session, Error> {
+        let name = super::signup::address_name(raw_name)?;
+        let active = self.store.active_session().await?.ok_or_else(not_signed_in)?;
+        if active.mobile_addresses.is_some_and(|n| n >= ADDRESSES_PER_MOBILE) {
+            return Err(Error::input(ErrorCode::AddressLimitReached, "this mobile has 4 ABHA addresses already"));
+        }
+        let token = self.token_for(&active).await?;
+        let added = self.client.add_address(&token, &name).await?;
+        let now = self.clock.now();
+        self.store.add_address(&active.address, &added, now).await?;
+        self.store.count_mobile_address(&active.address).await?;
+        self.store.append_audit(now, &active.address, "address-added", Some(&added)).await?;
+        self.session().await?.ok_or_else(not_signed_in)
+    }
+
+    /// Makes another of the person's addresses the one in use, with the sign-in
+    /// held for it (no OTP). Without one, `SESSION_EXPIRED`: log into it.
+    pub async fn switch_address(&self, raw_address: &str) -> Result<Session, Error> {
+        let address = super::address(raw_address)?.expose();
+        let session = self.store.session(&address).await?;
+        let session = session.ok_or_else(|| Error::input(ErrorCode::SessionExpired, "log in to this address first"))?;
+        self.token_for(&session).await?;
+        self.store.activate_session(&address).await?;
+        self.store.append_audit(self.clock.now(), &address, "switched", Some(&address)).await?;
+        self.session().await?.ok_or_else(not_signed_in)
+    }
+
+    /// Marks one of the signed-in person's addresses as their default.
+    pub async fn set_default_address(&self, raw_address: &str) -> Result<Session, Error> {
+        let address = super::address(raw_address)?.expose();
+        let current = self.session().await?.ok_or_else(not_signed_in)?;
+        if !current.addresses.iter().any(|a| a.address == address) {
+            return Err(Error::input(ErrorCode::InvalidAbhaAddress, "that address is not one of yours"));
+        }
+        self.store.set_default_address(&address).await?;
+        self.store.append_audit(self.clock.now(), &current.address, "default-set", Some(&address)).await?;
+        self.session().await?.ok_or_else(not_signed_in)
+    }
+
+    /// A new password for the address in use.
+    pub async fn reset_password(&self, raw: &str, confirm: &str) -> Result<(), Error> {
+        let password = new_password(raw, confirm)?;
+        let (active, token) = self.active_token().await?;
+        self.client.reset_password(&token, &password).await?;
+        self.store.append_audit(self.clock.now(), &active.address, "password-reset", Some(&active.address)).await?;
+        Ok(())
+    }
+
+    /// Ends the person's sign-ins: at ABDM, then here (tokens out of the keyring,
+    /// sessions closed) for each of their addresses. Offline, the local part still
+    /// happens, so nobody at this computer stays signed in; ABDM's tokens then
+    /// lapse on their own.
+    pub async fn logout(&self) -> Result<(), Error> {
+        let active = self.store.active_session().await?.ok_or_else(not_signed_in)?;
+        let person = self.store.person_by_address(&active.address).await?;
+        let addresses = person.map_or_else(|| vec![active.address.clone()], |p| p.record.addresses);
+        let now = self.clock.now();
+        for address in &addresses {
+            let Some(session) = self.store.session(address).await? else { continue };
+            let token = self.vault.retrieve(SecretKind::UserToken, address).await?;
+            let refresh = self.vault.retrieve(SecretKind::RefreshToken, address).await?;
+            if let Some(token) = token.filter(|_| session.expires_at > now) {
+                let refresh = refresh.unwrap_or_else(|| Sensitive::new(String::new()));
+                if let Err(err) = self.client.logout(&token, &refresh).await {
+                    tracing::warn!(code = ?Error::from(err).code(), "ABDM did not take the logout; ending it here only");
+                }
+            }
+            self.vault.delete(SecretKind::UserToken, address).await?;
+            self.vault.delete(SecretKind::RefreshToken, address).await?;
+            self.store.close_session(address).await?;
+        }
+        self.store.append_audit(now, &active.address, "logged-out", Some(&active.address)).await?;
+        Ok(())
+    }
+}

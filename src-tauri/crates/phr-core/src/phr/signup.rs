@@ -1,0 +1,274 @@
+//! Signing up: by mobile or email OTP with a self-declared profile, or by ABHA
+//! number with ABDM's KYC-verified one.
+
+use abdm_client::RegistrationDetails;
+use abdm_types::{
+    AbhaNumber, AddressName, DistrictCode, Email, Gender, Mobile, Pincode, StateCode, YearOfBirth, phr::AuthMode,
+    phr::KycProfile,
+};
+use serde::Deserialize;
+
+use super::{Known, Phr, SignedIn, Tokens, address, contact, current_year, new_password, otp, uuid};
+use crate::{Error, ErrorCode, KycDetails, SignupFlow, Via};
+
+const SIGNUP: &str = "signup";
+
+/// The profile form of a sign-up by mobile or email, as typed. First name, year
+/// of birth, gender, address, state, district and pin code are required.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileForm {
+    pub first_name: String,
+    pub middle_name: Option<String>,
+    pub last_name: Option<String>,
+    /// `M`, `F` or `O`.
+    pub gender: String,
+    pub day_of_birth: Option<u8>,
+    pub month_of_birth: Option<u8>,
+    pub year_of_birth: String,
+    pub address: String,
+    /// LGD codes.
+    pub state_code: String,
+    pub district_code: String,
+    pub pincode: String,
+    /// The other contact (optional): an email on a mobile sign-up, or the reverse.
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+}
+
+/// Each field checked in form order; the first failure names its field.
+fn details(form: &ProfileForm, now: i64) -> Result<RegistrationDetails, Error> {
+    fn bad(field: &str, reason: impl std::fmt::Display) -> Error {
+        Error::input(ErrorCode::InvalidProfile, format!("{field}: {reason}"))
+    }
+    fn optional(value: &Option<String>) -> Option<String> {
+        value.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    }
+    let first_name = form.first_name.trim();
+    if first_name.is_empty() || first_name.chars().count() > 64 {
+        return Err(bad("first name", "it is required, at most 64 characters"));
+    }
+    let gender = Gender::parse(&form.gender).map_err(|e| bad("gender", e))?;
+    let year_of_birth =
+        YearOfBirth::parse(&form.year_of_birth, current_year(now)).map_err(|e| bad("year of birth", e))?;
+    if form.month_of_birth.is_some_and(|m| !(1..=12).contains(&m)) {
+        return Err(bad("month of birth", "it is a number from 1 to 12"));
+    }
+    if form.day_of_birth.is_some_and(|d| !(1..=31).contains(&d)) {
+        return Err(bad("day of birth", "it is a number from 1 to 31"));
+    }
+    let address = form.address.trim();
+    if address.is_empty() {
+        return Err(bad("address", "it is required"));
+    }
+    Ok(RegistrationDetails {
+        first_name: first_name.to_owned(),
+        middle_name: optional(&form.middle_name),
+        last_name: optional(&form.last_name),
+        gender,
+        day_of_birth: form.day_of_birth,
+        month_of_birth: form.month_of_birth,
+        year_of_birth,
+        state: StateCode::parse(&form.state_code).map_err(|e| bad("state", e))?,
+        district: DistrictCode::parse(&form.district_code).map_err(|e| bad("district", e))?,
+        pincode: Pincode::parse(&form.pincode).map_err(|e| bad("pin code", e))?,
+        address: address.to_owned(),
+        email: optional(&form.email).map(|e| Email::parse(&e)).transpose().map_err(|e| bad("email", e))?,
+        mobile: optional(&form.mobile).map(|m| Mobile::parse(&m)).transpose().map_err(|e| bad("mobile", e))?,
+    })
+}
+
+pub(super) fn address_name(raw: &str) -> Result<AddressName, Error> {
+    // The person may type the suffix too; the name is what is chosen.
+    let name = raw.trim().split_once('@').map_or(raw.trim(), |(name, _)| name);
+    AddressName::parse(name).map_err(|e| Error::input(ErrorCode::InvalidAbhaAddress, e))
+}
+
+fn abha_number(raw: &str) -> Result<AbhaNumber, Error> {
+    AbhaNumber::parse(raw).map_err(|e| Error::input(ErrorCode::InvalidAbhaNumber, e))
+}
+
+/// How ABDM verifies the holder of an ABHA number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum KycMethod {
+    /// OTP to the mobile linked with Aadhaar.
+    AadhaarOtp,
+    /// OTP to the mobile linked with the ABHA number.
+    MobileOtp,
+}
+
+impl KycMethod {
+    fn auth_mode(self) -> AuthMode {
+        match self {
+            KycMethod::AadhaarOtp => AuthMode::AadhaarOtp,
+            KycMethod::MobileOtp => AuthMode::MobileOtp,
+        }
+    }
+}
+
+fn kyc_details(profile: &KycProfile) -> KycDetails {
+    let name = [Some(&profile.name.first_name), profile.name.middle_name.as_ref(), profile.name.last_name.as_ref()];
+    KycDetails {
+        full_name: name.into_iter().flatten().map(String::as_str).collect::<Vec<_>>().join(" "),
+        gender: Gender::parse(&profile.gender).map_or_else(|_| profile.gender.clone(), |g| g.code().to_owned()),
+        day_of_birth: profile.date_of_birth.date,
+        month_of_birth: profile.date_of_birth.month,
+        year_of_birth: profile.date_of_birth.year,
+        abha_number_masked: AbhaNumber::parse(&profile.health_id_number).map(|n| n.masked()).unwrap_or_default(),
+        mobile_masked: profile.mobile.as_deref().and_then(|m| Mobile::parse(m).ok()).map(|m| m.masked()),
+        email_masked: profile.email.as_deref().and_then(|e| Email::parse(e).ok()).map(|e| e.masked()),
+        state_name: profile.state_name.clone(),
+        district_name: profile.district_name.clone(),
+        pincode: profile.pincode.clone(),
+        photo: profile.profile_photo.clone(),
+    }
+}
+
+impl Phr {
+    async fn save_signup(&self, flow: &SignupFlow) -> Result<(), Error> {
+        self.save_flow(&flow.id, SIGNUP, flow, flow.expires_at()).await
+    }
+
+    /// A sign-up in progress, as saved: after a restart the UI picks it up here.
+    pub async fn signup_flow(&self, id: &str) -> Result<SignupFlow, Error> {
+        self.load_flow(id, SIGNUP).await
+    }
+
+    /// Sign-up by mobile or email: ABDM sends an OTP to it.
+    pub async fn signup_by_contact(&self, raw: &str) -> Result<SignupFlow, Error> {
+        let contact = contact(raw)?;
+        let reply = self.client.generate_otp(&contact).await?;
+        let flow = SignupFlow::otp_sent(uuid(), Via::of(&contact), reply.session_id, self.clock.now());
+        self.save_signup(&flow).await?;
+        Ok(flow)
+    }
+
+    /// How ABDM can verify the holder of this ABHA number, before a sign-up by it.
+    pub async fn kyc_methods(&self, raw_number: &str) -> Result<Vec<KycMethod>, Error> {
+        let number = abha_number(raw_number)?;
+        let modes = self.client.kyc_auth_modes(&number).await?.auth_methods;
+        Ok([KycMethod::AadhaarOtp, KycMethod::MobileOtp]
+            .into_iter()
+            .filter(|m| modes.iter().any(|offered| offered == m.auth_mode().as_str()))
+            .collect())
+    }
+
+    /// Sign-up by ABHA number: ABDM sends an OTP by the chosen method. The
+    /// number is not kept; the flow shows it masked.
+    pub async fn signup_by_abha_number(&self, raw_number: &str, method: KycMethod) -> Result<SignupFlow, Error> {
+        let number = abha_number(raw_number)?;
+        let reply = self.client.kyc_auth_init(&number, method.auth_mode()).await?;
+        let flow = SignupFlow::otp_sent(uuid(), Via::AbhaNumber(number.masked()), reply.session_id, self.clock.now());
+        self.save_signup(&flow).await?;
+        Ok(flow)
+    }
+
+    /// A new OTP, once a minute has passed since the last.
+    pub async fn signup_resend_otp(&self, flow_id: &str) -> Result<SignupFlow, Error> {
+        let flow = self.signup_flow(flow_id).await?;
+        let session = flow.resend_session(self.clock.now())?.to_owned();
+        self.client.resend_otp(&session).await?;
+        let flow = flow.resent(self.clock.now());
+        self.save_signup(&flow).await?;
+        Ok(flow)
+    }
+
+    /// Checks the OTP; answers the addresses already linked (and, for an ABHA
+    /// number, the KYC profile).
+    pub async fn signup_verify_otp(&self, flow_id: &str, raw_otp: &str) -> Result<SignupFlow, Error> {
+        let otp = otp(raw_otp)?;
+        let flow = self.signup_flow(flow_id).await?;
+        let session = flow.otp_session(self.clock.now())?.to_owned();
+        let flow = if flow.is_kyc() {
+            let profile = self.client.kyc_confirm(&session, &otp).await?;
+            let kyc = kyc_details(&profile);
+            flow.otp_accepted(profile.phr_address, Some(kyc))
+        } else {
+            let reply = self.client.validate_otp(&session, &otp).await?;
+            flow.otp_accepted(reply.mapped_phr_address, None)
+        };
+        self.save_signup(&flow).await?;
+        Ok(flow)
+    }
+
+    /// Logs into an address the verified mobile, email or ABHA number already has.
+    pub async fn signup_choose_existing(&self, flow_id: &str, raw_address: &str) -> Result<SignedIn, Error> {
+        let chosen = address(raw_address)?;
+        let flow = self.signup_flow(flow_id).await?;
+        let session = flow.existing_choice(&chosen.expose())?.to_owned();
+        let name = AddressName::parse(chosen.name()).map_err(|e| Error::input(ErrorCode::InvalidAbhaAddress, e))?;
+        let reply = if flow.is_kyc() {
+            self.client.kyc_create_address(&session, &name, None, true).await?
+        } else {
+            self.client.create_address(&session, &name, None, true).await?
+        };
+        let known = Self::known(&flow, 0);
+        self.signed_in(flow_id, Tokens::new(reply.token, None), known).await
+    }
+
+    /// The self-declared profile (mobile and email sign-ups); answers ABDM's
+    /// address suggestions for it.
+    pub async fn signup_profile(&self, flow_id: &str, form: &ProfileForm) -> Result<SignupFlow, Error> {
+        let details = details(form, self.clock.now())?;
+        let flow = self.signup_flow(flow_id).await?;
+        let session = flow.details_session()?.to_owned();
+        self.client.registration_details(&session, &details).await?;
+        let suggestions = self.client.suggestions(&session).await?;
+        let flow = flow.suggestions_offered(suggestions);
+        self.save_signup(&flow).await?;
+        Ok(flow)
+    }
+
+    /// Goes on from a verified ABHA number to choosing a new address.
+    pub async fn signup_with_kyc(&self, flow_id: &str) -> Result<SignupFlow, Error> {
+        let flow = self.signup_flow(flow_id).await?;
+        let session = flow.suggestions_session()?.to_owned();
+        let suggestions = self.client.suggestions(&session).await?;
+        let flow = flow.suggestions_offered(suggestions);
+        self.save_signup(&flow).await?;
+        Ok(flow)
+    }
+
+    /// Whether a new address with this name can be had, as the person types.
+    pub async fn address_available(&self, raw_name: &str) -> Result<bool, Error> {
+        let name = address_name(raw_name)?;
+        let address = abdm_types::AbhaAddress::new(&name, self.client.config().cm_suffix.clone());
+        Ok(!self.client.is_address_taken(&address).await?)
+    }
+
+    /// Creates the address, with a password when one is given (and confirmed),
+    /// and signs in to it.
+    pub async fn signup_create(
+        &self,
+        flow_id: &str,
+        raw_name: &str,
+        password: Option<(&str, &str)>,
+    ) -> Result<SignedIn, Error> {
+        let name = address_name(raw_name)?;
+        let password = password.map(|(raw, confirm)| new_password(raw, confirm)).transpose()?;
+        let flow = self.signup_flow(flow_id).await?;
+        let session = flow.creation_session()?.to_owned();
+        let reply = if flow.is_kyc() {
+            self.client.kyc_create_address(&session, &name, password.as_ref(), false).await?
+        } else {
+            self.client.create_address(&session, &name, password.as_ref(), false).await?
+        };
+        let known = Self::known(&flow, 1);
+        let signed_in = self.signed_in(flow_id, Tokens::new(reply.token, None), known).await?;
+        self.store.append_audit(self.clock.now(), &signed_in.address, "created", Some(&signed_in.address)).await?;
+        Ok(signed_in)
+    }
+
+    /// What the verified contact or number says about the person: the linked
+    /// addresses of an ABHA number are theirs; a mobile's count towards its limit.
+    fn known(flow: &SignupFlow, created: usize) -> Known {
+        match &flow.via {
+            Via::AbhaNumber(_) => Known { same_person: flow.linked.clone(), on_mobile: None },
+            Via::Mobile(_) => Known { same_person: Vec::new(), on_mobile: Some(flow.linked.len() + created) },
+            Via::Email(_) | Via::Address(_) => Known::default(),
+        }
+    }
+}

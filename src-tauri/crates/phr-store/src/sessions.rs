@@ -1,0 +1,138 @@
+use crate::{Store, StoreError, people::reindex};
+
+/// An address signed in on this machine; its tokens are in the vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub address: String,
+    pub signed_in_at: i64,
+    /// When the access token stops working (Unix seconds).
+    pub expires_at: i64,
+    pub active: bool,
+    /// How many addresses the person's mobile had at ABDM, when known.
+    pub mobile_addresses: Option<i64>,
+}
+
+impl Store {
+    /// Records a sign-in and makes it the one in use. The address must be cached.
+    pub async fn open_session(
+        &self,
+        address: &str,
+        now: i64,
+        expires_at: i64,
+        mobile_addresses: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query!("UPDATE sessions SET active = 0 WHERE active = 1").execute(&mut *tx).await?;
+        sqlx::query!(
+            "INSERT INTO sessions (address, signed_in_at, expires_at, active, mobile_addresses) VALUES (?, ?, ?, 1, ?)
+             ON CONFLICT (address) DO UPDATE SET signed_in_at = excluded.signed_in_at,
+             expires_at = excluded.expires_at, active = 1,
+             mobile_addresses = coalesce(excluded.mobile_addresses, sessions.mobile_addresses)",
+            address,
+            now,
+            expires_at,
+            mobile_addresses
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes another signed-in address the one in use; `false` if it has no session.
+    pub async fn activate_session(&self, address: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let known = sqlx::query!("SELECT address FROM sessions WHERE address = ?", address)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if known {
+            sqlx::query!("UPDATE sessions SET active = 0 WHERE active = 1").execute(&mut *tx).await?;
+            sqlx::query!("UPDATE sessions SET active = 1 WHERE address = ?", address).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(known)
+    }
+
+    pub async fn active_session(&self) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query_as!(
+            SessionRecord,
+            r#"SELECT address, signed_in_at, expires_at, active AS "active: bool",
+                      mobile_addresses FROM sessions WHERE active = 1"#
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row)
+    }
+
+    pub async fn session(&self, address: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query_as!(
+            SessionRecord,
+            r#"SELECT address, signed_in_at, expires_at, active AS "active: bool",
+                      mobile_addresses FROM sessions WHERE address = ?"#,
+            address
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row)
+    }
+
+    /// New tokens for a session (after a refresh).
+    pub async fn extend_session(&self, address: &str, expires_at: i64) -> Result<(), StoreError> {
+        sqlx::query!("UPDATE sessions SET expires_at = ? WHERE address = ?", expires_at, address)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The person's mobile has one more address.
+    pub async fn count_mobile_address(&self, address: &str) -> Result<(), StoreError> {
+        sqlx::query!("UPDATE sessions SET mobile_addresses = mobile_addresses + 1 WHERE address = ?", address)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close_session(&self, address: &str) -> Result<(), StoreError> {
+        sqlx::query!("DELETE FROM sessions WHERE address = ?", address).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Adds an address to the person cached under `existing`; `false` if none is.
+    pub async fn add_address(&self, existing: &str, address: &str, now: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query!("SELECT person_id FROM addresses WHERE address = ?", existing)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(false);
+        };
+        sqlx::query!(
+            "INSERT INTO addresses (address, person_id, added_at) VALUES (?, ?, ?)
+             ON CONFLICT (address) DO UPDATE SET person_id = excluded.person_id",
+            address,
+            row.person_id,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        reindex(&mut tx, row.person_id).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Marks `address` as its person's default, and no other; `false` if it is not cached.
+    pub async fn set_default_address(&self, address: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(row) =
+            sqlx::query!("SELECT person_id FROM addresses WHERE address = ?", address).fetch_optional(&mut *tx).await?
+        else {
+            return Ok(false);
+        };
+        sqlx::query!("UPDATE addresses SET is_default = (address = ?) WHERE person_id = ?", address, row.person_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,159 @@
+use phr_core::{ErrorCode, Verified};
+
+use crate::helpers::*;
+
+/// Logs into one of Asha's addresses through her mobile's OTP.
+async fn asha_by_mobile(app: &App, address: &str) {
+    let flow = app.phr.login_by_contact("9876543210").await.unwrap();
+    let Verified::Choose(flow) = app.phr.login_verify_otp(&flow.id, &app.otp_for("9876543210")).await.unwrap() else {
+        panic!("a chooser");
+    };
+    app.phr.login_choose(&flow.id, address).await.unwrap();
+}
+
+#[tokio::test]
+async fn add_an_address_log_into_it_switch_back_without_an_otp_and_mark_a_default() {
+    let app = start().await;
+    assert_eq!(app.phr.session().await.unwrap(), None, "nobody is signed in yet");
+    assert_eq!(app.phr.add_address("asha.second").await.unwrap_err().code(), ErrorCode::NotSignedIn);
+    asha_by_mobile(&app, "asha.verma@sbx").await;
+
+    let session = app.phr.add_address("asha.home").await.unwrap();
+    let listed: Vec<(&str, bool)> = session.addresses.iter().map(|a| (a.address.as_str(), a.signed_in)).collect();
+    assert_eq!(listed, [("asha.home@sbx", false), ("asha.verma@sbx", true)]);
+    assert_eq!(app.phr.add_address("ravi.kumar").await.unwrap_err().code(), ErrorCode::AddressTaken);
+
+    assert_eq!(
+        app.phr.switch_address("asha.home@sbx").await.unwrap_err().code(),
+        ErrorCode::SessionExpired,
+        "no sign-in is held for the new address yet"
+    );
+    let flow = app.phr.login_by_address("asha.home@sbx", false).await.unwrap();
+    app.phr.login_verify_otp(&flow.id, &app.otp_for("9876543210")).await.unwrap();
+    assert_eq!(app.phr.session().await.unwrap().unwrap().address, "asha.home@sbx");
+
+    let sent = app.sandbox.outbox().len();
+    let session = app.phr.switch_address("asha.verma@sbx").await.unwrap();
+    assert_eq!(session.address, "asha.verma@sbx");
+    assert_eq!(app.sandbox.outbox().len(), sent, "switching sent no OTP");
+    assert!(session.addresses.iter().all(|a| a.signed_in));
+
+    let session = app.phr.set_default_address("asha.home@sbx").await.unwrap();
+    assert_eq!(session.addresses[0].address, "asha.home@sbx", "the default is listed first");
+    assert!(session.addresses[0].is_default && !session.addresses[1].is_default);
+    assert_eq!(
+        app.phr.set_default_address("ravi.kumar@sbx").await.unwrap_err().code(),
+        ErrorCode::InvalidAbhaAddress,
+        "only one's own address"
+    );
+
+    app.phr.logout().await.unwrap();
+    assert!(app.token_of("asha.verma@sbx").await.is_none() && app.token_of("asha.home@sbx").await.is_none());
+}
+
+#[tokio::test]
+async fn the_fifth_address_on_a_mobile_is_refused_before_any_call() {
+    let app = start().await;
+    let flow = app.phr.login_by_contact("9000000004").await.unwrap();
+    let Verified::Choose(flow) = app.phr.login_verify_otp(&flow.id, &app.otp_for("9000000004")).await.unwrap() else {
+        panic!()
+    };
+    let phr_core::LoginStep::ChoosingAddress { addresses } = flow.step.clone() else { panic!() };
+    assert_eq!(addresses.len(), 4);
+    app.phr.login_choose(&flow.id, &addresses[0]).await.unwrap();
+
+    // Were ABDM asked, it would answer 500, not the limit.
+    app.sandbox.inject(abdm_sandbox::Fault {
+        path: "/cm/v1/account/update/phr-address".into(),
+        kind: abdm_sandbox::FaultKind::Status { status: 500 },
+        times: None,
+    });
+    let err = app.phr.add_address("sharma.five").await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::AddressLimitReached, "known from the chooser: ABDM is not asked");
+    app.phr.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_limit_is_abdms_answer_when_not_known_here() {
+    let app = start().await;
+    let flow = app.phr.login_by_address("rohan.sharma@sbx", false).await.unwrap();
+    app.phr.login_verify_otp(&flow.id, &app.otp_for("9000000004")).await.unwrap();
+    assert_eq!(app.phr.add_address("sharma.five").await.unwrap_err().code(), ErrorCode::AddressLimitReached);
+    app.phr.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn reset_password_then_the_new_one_logs_in_and_the_old_one_does_not() {
+    let app = start().await;
+    let flow = app.phr.login_by_address("asha.verma@sbx", true).await.unwrap();
+    app.phr.login_with_password(&flow.id, "Hyd3rabad!Rain").await.unwrap();
+    assert_eq!(
+        app.phr.reset_password("N3w#Monsoon", "N3w#Monsoo").await.unwrap_err().code(),
+        ErrorCode::PasswordsDiffer
+    );
+    assert_eq!(app.phr.reset_password("abc12345", "abc12345").await.unwrap_err().code(), ErrorCode::WeakPassword);
+    app.phr.reset_password("N3w#Monsoon", "N3w#Monsoon").await.unwrap();
+    app.phr.logout().await.unwrap();
+
+    let flow = app.phr.login_by_address("asha.verma@sbx", true).await.unwrap();
+    assert_eq!(
+        app.phr.login_with_password(&flow.id, "Hyd3rabad!Rain").await.unwrap_err().code(),
+        ErrorCode::OtpInvalid
+    );
+    assert!(app.phr.login_with_password(&flow.id, "N3w#Monsoon").await.is_ok());
+    app.phr.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn logout_ends_the_token_at_abdm_and_here() {
+    let app = start().await;
+    asha_by_mobile(&app, "ashav.pune@sbx").await;
+    let token = app.token_of("ashav.pune@sbx").await.unwrap();
+    app.phr.logout().await.unwrap();
+
+    assert_eq!(app.phr.session().await.unwrap(), None);
+    assert!(app.token_of("ashav.pune@sbx").await.is_none(), "the keyring entry is gone");
+    let status = reqwest::Client::new()
+        .get(format!("{}v1/apps/profile/me", app.sandbox.phr_base_url()))
+        .header("X-AUTH-TOKEN", format!("Bearer {}", token.expose()))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 401, "ABDM no longer takes the token");
+    assert_eq!(app.phr.logout().await.unwrap_err().code(), ErrorCode::NotSignedIn);
+    assert_eq!(app.phr.store().recent_audit(1).await.unwrap()[0].action, "logged-out");
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_and_a_dead_session_says_so() {
+    let app = start().await;
+    let flow = app.phr.login_by_address("asha.verma@sbx", true).await.unwrap();
+    app.phr.login_with_password(&flow.id, "Hyd3rabad!Rain").await.unwrap();
+    let before = app.token_of("asha.verma@sbx").await.unwrap();
+
+    app.sandbox.clock().advance(31 * 60);
+    app.phr.add_address("asha.renewed").await.expect("the refresh token renewed the sign-in");
+    assert_ne!(app.token_of("asha.verma@sbx").await.unwrap().expose(), before.expose());
+
+    app.sandbox.clock().advance(16 * 24 * 60 * 60);
+    assert_eq!(
+        app.phr.reset_password("N3w#Monsoon", "N3w#Monsoon").await.unwrap_err().code(),
+        ErrorCode::SessionExpired
+    );
+    app.phr.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn offline_the_session_reads_and_logout_still_wipes_the_tokens() {
+    let app = start().await;
+    asha_by_mobile(&app, "asha.verma@sbx").await;
+    let App { sandbox, phr, vault, .. } = app;
+    sandbox.shutdown().await.unwrap();
+
+    let session = phr.session().await.unwrap().expect("read from the cache");
+    assert_eq!(session.person.full_name, "Asha Verma");
+    assert_eq!(phr.add_address("asha.offline").await.unwrap_err().code(), ErrorCode::NetworkUnavailable);
+    phr.logout().await.unwrap();
+    assert!(vault.retrieve(phr_store::SecretKind::UserToken, "asha.verma@sbx").await.unwrap().is_none());
+}
