@@ -1,9 +1,18 @@
-//! Every command is one call into `phr_core`.
+//! Every command is one call into `phr_core`. Failures cross as `{code, message}`.
 
-use phr_core::AppInfo;
+use phr_core::{
+    AppInfo, CachedPerson, Change, DataLock, KycMethod, LoginFlow, Phr, ProfileForm, Session, SignedIn, SignupFlow,
+    Verified,
+};
 use tauri::State;
 
-use crate::startup::Started;
+use crate::{IpcError, startup::Started};
+
+type Reply<T> = Result<T, IpcError>;
+
+fn phr<'a>(app: &'a State<'_, Started>) -> Result<&'a Phr, IpcError> {
+    Ok(app.data.phr()?)
+}
 
 #[tauri::command]
 #[specta::specta]
@@ -11,4 +20,185 @@ pub fn app_info(app: State<'_, Started>) -> AppInfo {
     // The page asks for this as it mounts: scripts/measure-launch times launch to here.
     tracing::debug!("app info requested");
     app.info.clone()
+}
+
+/// Whether the saved data is open, or waits for a passphrase (no keyring).
+#[tauri::command]
+#[specta::specta]
+pub fn data_lock(app: State<'_, Started>) -> DataLock {
+    app.data.lock()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock(app: State<'_, Started>, passphrase: String) -> Reply<DataLock> {
+    Ok(app.data.unlock(&passphrase).await?)
+}
+
+// ---- Who is signed in ----
+
+#[tauri::command]
+#[specta::specta]
+pub async fn session(app: State<'_, Started>) -> Reply<Option<Session>> {
+    Ok(phr(&app)?.session().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn flows_in_progress(app: State<'_, Started>) -> Reply<Vec<Change>> {
+    Ok(phr(&app)?.flows_in_progress().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn abandon_flow(app: State<'_, Started>, flow_id: String) -> Reply<()> {
+    Ok(phr(&app)?.abandon_flow(&flow_id).await?)
+}
+
+// ---- Login ----
+
+#[tauri::command]
+#[specta::specta]
+pub async fn login_by_contact(app: State<'_, Started>, contact: String) -> Reply<LoginFlow> {
+    Ok(phr(&app)?.login_by_contact(&contact).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn login_by_abha_number(app: State<'_, Started>, number: String, year_of_birth: String) -> Reply<LoginFlow> {
+    Ok(phr(&app)?.login_by_abha_number(&number, &year_of_birth).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn login_by_address(app: State<'_, Started>, address: String, with_password: bool) -> Reply<LoginFlow> {
+    Ok(phr(&app)?.login_by_address(&address, with_password).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn login_verify_otp(app: State<'_, Started>, flow_id: String, otp: String) -> Reply<Verified> {
+    Ok(phr(&app)?.login_verify_otp(&flow_id, &otp).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn login_with_password(app: State<'_, Started>, flow_id: String, password: String) -> Reply<SignedIn> {
+    Ok(phr(&app)?.login_with_password(&flow_id, &password).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn login_choose(app: State<'_, Started>, flow_id: String, address: String) -> Reply<SignedIn> {
+    Ok(phr(&app)?.login_choose(&flow_id, &address).await?)
+}
+
+// ---- Sign-up ----
+
+#[tauri::command]
+#[specta::specta]
+pub async fn signup_by_contact(app: State<'_, Started>, contact: String) -> Reply<SignupFlow> {
+    Ok(phr(&app)?.signup_by_contact(&contact).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn kyc_methods(app: State<'_, Started>, number: String) -> Reply<Vec<KycMethod>> {
+    Ok(phr(&app)?.kyc_methods(&number).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn signup_by_abha_number(app: State<'_, Started>, number: String, method: KycMethod) -> Reply<SignupFlow> {
+    Ok(phr(&app)?.signup_by_abha_number(&number, method).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn signup_resend_otp(app: State<'_, Started>, flow_id: String) -> Reply<SignupFlow> {
+    Ok(phr(&app)?.signup_resend_otp(&flow_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn signup_verify_otp(app: State<'_, Started>, flow_id: String, otp: String) -> Reply<SignupFlow> {
+    Ok(phr(&app)?.signup_verify_otp(&flow_id, &otp).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn signup_choose_existing(app: State<'_, Started>, flow_id: String, address: String) -> Reply<SignedIn> {
+    Ok(phr(&app)?.signup_choose_existing(&flow_id, &address).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn signup_profile(app: State<'_, Started>, flow_id: String, form: ProfileForm) -> Reply<SignupFlow> {
+    Ok(phr(&app)?.signup_profile(&flow_id, &form).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn signup_with_kyc(app: State<'_, Started>, flow_id: String) -> Reply<SignupFlow> {
+    Ok(phr(&app)?.signup_with_kyc(&flow_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn address_available(app: State<'_, Started>, name: String) -> Reply<bool> {
+    Ok(phr(&app)?.address_available(&name).await?)
+}
+
+/// `password` and `confirm` both or neither: an address may have no password.
+#[tauri::command]
+#[specta::specta]
+pub async fn signup_create(
+    app: State<'_, Started>,
+    flow_id: String,
+    name: String,
+    password: Option<String>,
+    confirm: Option<String>,
+) -> Reply<SignedIn> {
+    let password = password.map(|p| (p, confirm.unwrap_or_default()));
+    Ok(phr(&app)?.signup_create(&flow_id, &name, password.as_ref().map(|(p, c)| (p.as_str(), c.as_str()))).await?)
+}
+
+// ---- The signed-in person ----
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_address(app: State<'_, Started>, name: String) -> Reply<Session> {
+    Ok(phr(&app)?.add_address(&name).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn switch_address(app: State<'_, Started>, address: String) -> Reply<Session> {
+    Ok(phr(&app)?.switch_address(&address).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_default_address(app: State<'_, Started>, address: String) -> Reply<Session> {
+    Ok(phr(&app)?.set_default_address(&address).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_password(app: State<'_, Started>, password: String, confirm: String) -> Reply<()> {
+    Ok(phr(&app)?.reset_password(&password, &confirm).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn logout(app: State<'_, Started>) -> Reply<()> {
+    Ok(phr(&app)?.logout().await?)
+}
+
+// ---- Front desk ----
+
+#[tauri::command]
+#[specta::specta]
+pub async fn find_people(app: State<'_, Started>, query: String) -> Reply<Vec<CachedPerson>> {
+    Ok(phr(&app)?.find_people(&query).await?)
 }

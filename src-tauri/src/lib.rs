@@ -17,8 +17,46 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 
 /// Commands, events and shared types, as exported to `ui/src/bindings.ts`.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![commands::app_info]).typ::<IpcError>()
+    use commands::*;
+    tauri_specta::Builder::<R>::new()
+        .commands(tauri_specta::collect_commands![
+            app_info,
+            data_lock,
+            unlock,
+            session,
+            flows_in_progress,
+            abandon_flow,
+            login_by_contact,
+            login_by_abha_number,
+            login_by_address,
+            login_verify_otp,
+            login_with_password,
+            login_choose,
+            signup_by_contact,
+            kyc_methods,
+            signup_by_abha_number,
+            signup_resend_otp,
+            signup_verify_otp,
+            signup_choose_existing,
+            signup_profile,
+            signup_with_kyc,
+            address_available,
+            signup_create,
+            add_address,
+            switch_address,
+            set_default_address,
+            reset_password,
+            logout,
+            find_people,
+        ])
+        .events(tauri_specta::collect_events![Changed])
+        .typ::<IpcError>()
 }
+
+/// A session or flow changed (also when another window caused it): the UI
+/// listens to this instead of polling.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, tauri_specta::Event)]
+pub struct Changed(pub phr_core::Change);
 
 /// Writes the TypeScript bindings to `path`.
 pub fn export_bindings(path: &std::path::Path) -> Result<(), specta_typescript::Error> {
@@ -31,17 +69,37 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), specta_typescript::
 /// a real desktop (single instance); tests pass `tauri::test::mock_builder()`.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> Result<tauri::App<R>, StartError> {
     let specta = specta_builder::<R>();
-    let app = builder
-        .invoke_handler(specta.invoke_handler())
-        .setup(move |app| {
-            specta.mount_events(app);
-            Ok(())
-        })
-        .build(tauri::generate_context!())
-        .map_err(StartError::Build)?;
+    let app =
+        builder.invoke_handler(specta.invoke_handler()).build(tauri::generate_context!()).map_err(StartError::Build)?;
+    // Here rather than in `setup`: events may be emitted before the loop runs.
+    specta.mount_events(&app);
     let started = startup.start(app.path())?;
+    forward_changes(app.handle().clone(), started.data.subscribe());
     app.manage(started);
     Ok(app)
+}
+
+fn forward_changes<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    mut changes: tokio::sync::broadcast::Receiver<phr_core::Change>,
+) {
+    use tauri_specta::Event;
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(change) => {
+                    if let Err(err) = Changed(change).emit(&app) {
+                        tracing::warn!(error = %err, "a change could not reach the UI");
+                    }
+                }
+                // The UI reads the current state again on the next event.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "the UI missed changes");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
 }
 
 /// Entry point of the desktop binary.

@@ -4,11 +4,11 @@
 
 use std::{collections::HashMap, io, net::Ipv4Addr, path::PathBuf};
 
-use abdm_client::{AbdmConfig, BaseUrl};
+use abdm_client::{AbdmClient, AbdmConfig, BaseUrl};
 use abdm_sandbox::SandboxHandle;
-use abdm_types::CmSuffix;
+use abdm_types::{CmSuffix, Sensitive};
 use phr_core::{
-    AppConfig, AppInfo, ConfigError, Target,
+    AppConfig, AppInfo, Clock, ConfigError, LocalData, Mode, Target,
     config::CONFIG_FILE_NAME,
     telemetry::{self, Telemetry, TelemetryError},
 };
@@ -21,6 +21,13 @@ pub struct AppDirs {
     pub config: PathBuf,
     /// Holds the rotated log files.
     pub logs: PathBuf,
+    /// Holds one encrypted cache per mode (`demo/`, `abdm-sandbox/`, ...).
+    pub data: PathBuf,
+}
+
+/// Keyring entries are per mode, so demo sign-ins never mix with real ones.
+pub fn keyring_service(mode: Mode) -> String {
+    format!("in.abhadesktop.client.{mode}")
 }
 
 /// What start-up reads from outside: `ABHA_*` environment variables and, unless
@@ -34,6 +41,7 @@ pub struct Startup {
 /// What the running app holds on to. Managed by Tauri, read by the commands.
 pub(crate) struct Started {
     pub info: AppInfo,
+    pub data: LocalData,
     // Kept for their Drop: the log writer flushes, the sandbox serves until exit.
     _telemetry: Option<Telemetry>,
     _sandbox: Option<SandboxHandle>,
@@ -51,6 +59,14 @@ pub enum StartError {
     Telemetry(#[source] TelemetryError),
     #[error("cannot start the embedded ABDM sandbox for demo mode")]
     Sandbox(#[source] io::Error),
+    #[error(
+        "the ABDM client secret for `{client_id}` is not in the OS keyring; store it with: secret-tool store \
+         --label='ABHA Desktop client secret' service {service} username client-secret:{client_id} target default \
+         application rust-keyring"
+    )]
+    NoClientSecret { client_id: String, service: String },
+    #[error("cannot open the saved data")]
+    Data(#[source] phr_core::Error),
 }
 
 impl Startup {
@@ -70,6 +86,7 @@ impl Startup {
             None => AppDirs {
                 config: paths.app_config_dir().map_err(StartError::Dirs)?,
                 logs: paths.app_log_dir().map_err(StartError::Dirs)?,
+                data: paths.app_data_dir().map_err(StartError::Dirs)?,
             },
         };
         let config = AppConfig::load(&dirs.config.join(CONFIG_FILE_NAME), |key| self.env.get(key).cloned())?;
@@ -80,16 +97,32 @@ impl Startup {
             Err(err) => return Err(StartError::Telemetry(err)),
         };
         let mode = config.mode();
-        let (abdm, sandbox) = match config.target {
+        let service = keyring_service(mode);
+        let (abdm, secret, sandbox) = match config.target {
             Target::Demo => {
                 let (abdm, sandbox) = start_demo_sandbox().map_err(StartError::Sandbox)?;
-                (abdm, Some(sandbox))
+                (abdm, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET), Some(sandbox))
             }
-            Target::AbdmSandbox(abdm) | Target::AbdmProduction(abdm) => (abdm, None),
+            Target::AbdmSandbox(abdm) | Target::AbdmProduction(abdm) => {
+                let secret = client_secret(&service, &abdm.client_id)?;
+                (abdm, secret, None)
+            }
         };
         tracing::info!(%mode, abdm_host = abdm.phr_base_url.host(), logs = %dirs.logs.display(), "started");
-        Ok(Started { info: AppInfo::new(mode, &abdm), _telemetry: telemetry, _sandbox: sandbox })
+        let info = AppInfo::new(mode, &abdm);
+        let client = AbdmClient::new(abdm, secret).map_err(|e| StartError::Data(e.into()))?;
+        let folder = dirs.data.join(mode.to_string());
+        let data = tauri::async_runtime::block_on(LocalData::open(client, &folder, &service, Clock::system()))
+            .map_err(StartError::Data)?;
+        Ok(Started { info, data, _telemetry: telemetry, _sandbox: sandbox })
     }
+}
+
+/// The installation's ABDM client secret, from the OS keyring.
+fn client_secret(service: &str, client_id: &str) -> Result<Sensitive<String>, StartError> {
+    let missing = || StartError::NoClientSecret { client_id: client_id.to_owned(), service: service.to_owned() };
+    let secret = tauri::async_runtime::block_on(phr_core::client_secret(service, client_id));
+    secret.map_err(StartError::Data)?.ok_or_else(missing)
 }
 
 fn start_demo_sandbox() -> io::Result<(AbdmConfig, SandboxHandle)> {

@@ -11,6 +11,8 @@ pub struct App {
     pub sandbox: SandboxHandle,
     pub phr: Phr,
     pub vault: Vault,
+    // Before `dir`: fields drop in order, and the copy needs the folder.
+    _keep: KeepDatabase,
     dir: TempDir,
     key: DbKey,
 }
@@ -34,12 +36,12 @@ pub async fn start() -> App {
     let sandbox = abdm_sandbox::spawn(listener).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let key = DbKey::random();
-    let vault = Vault::new(format!("in.abhadesktop.journeys.{}", uuid()));
+    let vault = Vault::new(unique_service());
     let phr = phr(&sandbox, &dir, &key, &vault).await;
-    App { sandbox, phr, vault, dir, key }
+    App { sandbox, phr, vault, _keep: KeepDatabase(dir.path().to_owned()), dir, key }
 }
 
-async fn phr(sandbox: &SandboxHandle, dir: &TempDir, key: &DbKey, vault: &Vault) -> Phr {
+fn client(sandbox: &SandboxHandle) -> AbdmClient {
     let config = AbdmConfig {
         phr_base_url: BaseUrl::parse(&sandbox.phr_base_url()).unwrap(),
         gateway_base_url: BaseUrl::parse(&sandbox.gateway_base_url()).unwrap(),
@@ -47,10 +49,22 @@ async fn phr(sandbox: &SandboxHandle, dir: &TempDir, key: &DbKey, vault: &Vault)
         requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
         cm_suffix: CmSuffix::sandbox(),
     };
-    let client = AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).unwrap();
-    let store = Store::open(&dir.path().join("cache.db"), key).await.unwrap();
+    AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).unwrap()
+}
+
+fn clock(sandbox: &SandboxHandle) -> Clock {
     let clock: Arc<abdm_sandbox::Clock> = sandbox.clock().clone();
-    Phr::new(client, store, vault.clone(), Clock::from_fn(move || clock.now()))
+    Clock::from_fn(move || clock.now())
+}
+
+async fn phr(sandbox: &SandboxHandle, dir: &TempDir, key: &DbKey, vault: &Vault) -> Phr {
+    let store = Store::open(&dir.path().join("cache.db"), key).await.unwrap();
+    Phr::new(client(sandbox), store, vault.clone(), clock(sandbox))
+}
+
+/// A keyring service name no other test uses.
+pub fn unique_service() -> String {
+    format!("in.abhadesktop.journeys.{}", uuid())
 }
 
 impl App {
@@ -58,6 +72,15 @@ impl App {
     pub async fn restart(&mut self) {
         self.phr.store().clone().close().await;
         self.phr = phr(&self.sandbox, &self.dir, &self.key, &self.vault).await;
+    }
+
+    /// A client of the sandbox, as the app builds one.
+    pub fn client(&self) -> AbdmClient {
+        client(&self.sandbox)
+    }
+
+    pub fn clock(&self) -> Clock {
+        clock(&self.sandbox)
     }
 
     pub fn otp_for(&self, to: &str) -> String {
@@ -71,6 +94,23 @@ impl App {
     pub async fn forget_tokens(&self, address: &str) {
         self.vault.delete(SecretKind::UserToken, address).await.unwrap();
         self.vault.delete(SecretKind::RefreshToken, address).await.unwrap();
+    }
+}
+
+/// The test command greps what tests leave behind for the secrets they used: a
+/// copy of each journey's database (and its WAL) goes there too.
+struct KeepDatabase(std::path::PathBuf);
+
+impl Drop for KeepDatabase {
+    fn drop(&mut self) {
+        let Some(dir) = std::env::var_os("ABHA_TEST_LOG_DIR") else { return };
+        let kept = std::path::Path::new(&dir).join("databases");
+        let _ = std::fs::create_dir_all(&kept);
+        let name = uuid();
+        for suffix in ["", "-wal"] {
+            let from = self.0.join(format!("cache.db{suffix}"));
+            let _ = std::fs::copy(from, kept.join(format!("{name}.db{suffix}")));
+        }
     }
 }
 

@@ -25,6 +25,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   NETWORK_UNAVAILABLE: "You are offline. Nothing you entered was lost; try again when connected.",
   ABDM_UNAVAILABLE: "ABDM is not answering right now. Please try again in a few minutes.",
   KEYRING_UNAVAILABLE: "The system keyring is not available. A passphrase is needed to protect your data.",
+  WRONG_PASSPHRASE: "That passphrase does not open the saved data. Try again.",
   STORAGE_UNAVAILABLE: "The saved data on this computer cannot be opened.",
   FLOW_NOT_FOUND: "This step is no longer open. Please start again.",
   INTERNAL: "Something went wrong inside ABHA Desktop. Please try again; if it keeps happening, restart the app.",

@@ -7,14 +7,14 @@ use std::path::Path;
 
 use abha_desktop::{AppDirs, Startup};
 use tauri::{
-    WebviewWindowBuilder,
+    Manager, WebviewWindowBuilder,
     ipc::{CallbackFn, InvokeBody},
     test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder},
     webview::InvokeRequest,
 };
 
 fn dirs(root: &Path) -> AppDirs {
-    AppDirs { config: root.join("config"), logs: root.join("logs") }
+    AppDirs { config: root.join("config"), logs: root.join("logs"), data: root.join("data") }
 }
 
 fn build(startup: Startup) -> Result<tauri::App<MockRuntime>, abha_desktop::StartError> {
@@ -22,11 +22,27 @@ fn build(startup: Startup) -> Result<tauri::App<MockRuntime>, abha_desktop::Star
 }
 
 fn invoke(app: &tauri::App<MockRuntime>, cmd: &str) -> Result<serde_json::Value, serde_json::Value> {
-    invoke_from(app, "main", cmd)
+    invoke_from(app, "main", cmd, serde_json::json!({}))
 }
 
-fn invoke_from(app: &tauri::App<MockRuntime>, window: &str, cmd: &str) -> Result<serde_json::Value, serde_json::Value> {
-    let webview = WebviewWindowBuilder::new(app, window, Default::default()).build().expect("window");
+fn invoke_with(
+    app: &tauri::App<MockRuntime>,
+    cmd: &str,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Value> {
+    invoke_from(app, "main", cmd, args)
+}
+
+fn invoke_from(
+    app: &tauri::App<MockRuntime>,
+    window: &str,
+    cmd: &str,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Value> {
+    let webview = match app.get_webview_window(window) {
+        Some(webview) => webview,
+        None => WebviewWindowBuilder::new(app, window, Default::default()).build().expect("window"),
+    };
     get_ipc_response(
         &webview,
         InvokeRequest {
@@ -34,7 +50,7 @@ fn invoke_from(app: &tauri::App<MockRuntime>, window: &str, cmd: &str) -> Result
             callback: CallbackFn(0),
             error: CallbackFn(1),
             url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::default(),
+            body: InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         },
@@ -54,17 +70,48 @@ fn app_info_reports_version_and_demo_mode_with_the_embedded_sandbox() {
     assert_eq!(info["abdmHost"], "127.0.0.1", "demo mode must not reach beyond loopback");
 }
 
+const SANDBOX_ENV: [(&str, &str); 3] =
+    [("ABHA_MODE", "abdm-sandbox"), ("ABHA_CLIENT_ID", "SBX_000123"), ("ABHA_REQUESTER_ID", "IN3410000260")];
+
+fn sandbox_env() -> Vec<(String, String)> {
+    SANDBOX_ENV.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// Outside demo mode the client secret comes from the OS keyring, put there
+/// exactly as the start-up message says (with `secret-tool`).
 #[test]
-fn app_info_reports_the_configured_abdm_host_outside_demo_mode() {
+fn outside_demo_mode_the_client_secret_comes_from_the_keyring_as_the_message_says() {
     let root = tempfile::tempdir().unwrap();
-    let env = [("ABHA_MODE", "abdm-sandbox"), ("ABHA_CLIENT_ID", "SBX_000123"), ("ABHA_REQUESTER_ID", "IN3410000260")]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()));
-    let app = build(Startup::isolated(dirs(root.path()), env)).expect("app starts in sandbox mode");
+    let clear = || {
+        std::process::Command::new("secret-tool")
+            .args(["clear", "service", "in.abhadesktop.client.abdm-sandbox", "username", "client-secret:SBX_000123"])
+            .status()
+            .unwrap()
+    };
+    clear();
+    let Err(err) = build(Startup::isolated(dirs(root.path()), sandbox_env())) else {
+        panic!("no client secret, no start");
+    };
+    let message = err.to_string();
+    let command = message.split_once("store it with: ").expect("the message says how").1;
+    let (_, attributes) = command.split_once("secret' ").expect("the label, then the attributes");
+    let args: Vec<&str> = attributes.split_whitespace().collect();
+    let mut store = std::process::Command::new("secret-tool")
+        .arg("store")
+        .arg("--label=ABHA Desktop client secret")
+        .args(&args)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut store.stdin.take().unwrap(), b"test-client-secret").unwrap();
+    assert!(store.wait().unwrap().success(), "secret-tool {args:?}");
 
+    let app =
+        build(Startup::isolated(dirs(root.path()), sandbox_env())).expect("starts with the secret in the keyring");
     let info = invoke(&app, "app_info").expect("app_info succeeds");
-
     assert_eq!(info["mode"], "abdm-sandbox");
     assert_eq!(info["abdmHost"], "dev.abdm.gov.in");
+    clear();
 }
 
 #[test]
@@ -94,8 +141,48 @@ fn an_unknown_command_is_refused() {
 fn a_window_without_a_capability_cannot_call_app_commands() {
     let root = tempfile::tempdir().unwrap();
     let app = build(Startup::isolated(dirs(root.path()), [])).unwrap();
-    let refused = invoke_from(&app, "popup", "app_info").expect_err("only `main` is granted app_info");
+    let refused =
+        invoke_from(&app, "popup", "app_info", serde_json::json!({})).expect_err("only `main` is granted app_info");
     assert!(refused.to_string().contains("not allowed"), "{refused}");
+}
+
+#[test]
+fn bad_input_crosses_as_a_code_and_a_message() {
+    let root = tempfile::tempdir().unwrap();
+    let app = build(Startup::isolated(dirs(root.path()), [])).unwrap();
+    let err = invoke_with(&app, "login_by_contact", serde_json::json!({ "contact": "12345" })).unwrap_err();
+    assert_eq!(err["code"], "INVALID_MOBILE");
+    assert_eq!(err["message"], "A mobile number has 10 digits.");
+    assert_eq!(err.as_object().unwrap().len(), 2, "{err}");
+}
+
+#[test]
+fn a_login_through_the_commands_signs_in_and_tells_the_ui() {
+    use tauri::Listener;
+    let root = tempfile::tempdir().unwrap();
+    let app = build(Startup::isolated(dirs(root.path()), [])).unwrap();
+    assert_eq!(invoke(&app, "data_lock").unwrap(), serde_json::json!({ "state": "open", "sealed": false }));
+    let (tx, rx) = std::sync::mpsc::channel();
+    app.listen_any("changed", move |event| {
+        let _ = tx.send(serde_json::from_str::<serde_json::Value>(event.payload()).unwrap());
+    });
+
+    let args = serde_json::json!({ "address": "asha.verma@sbx", "withPassword": true });
+    let flow = invoke_with(&app, "login_by_address", args).unwrap();
+    assert_eq!(flow["step"]["step"], "awaitingPassword");
+    let args = serde_json::json!({ "flowId": flow["id"], "password": "Hyd3rabad!Rain" });
+    let signed_in = invoke_with(&app, "login_with_password", args).unwrap();
+    assert_eq!(signed_in["address"], "asha.verma@sbx");
+    let session = invoke(&app, "session").unwrap();
+    assert_eq!(session["person"]["fullName"], "Asha Verma");
+
+    let seen: Vec<serde_json::Value> = rx.iter().take(3).collect();
+    assert_eq!(seen[0]["kind"], "login", "{seen:?}");
+    assert_eq!(seen[1], serde_json::json!({ "kind": "flowEnded", "value": flow["id"] }));
+    assert_eq!(seen[2]["value"]["address"], "asha.verma@sbx");
+
+    invoke(&app, "logout").unwrap();
+    assert_eq!(invoke(&app, "session").unwrap(), serde_json::Value::Null);
 }
 
 #[test]

@@ -46,7 +46,9 @@ pub enum ErrorCode {
     AbdmUnavailable,
     /// The system keyring cannot be used; a passphrase is needed instead.
     KeyringUnavailable,
-    /// The local cache cannot be opened (wrong passphrase, damaged file).
+    /// The passphrase does not open the saved data.
+    WrongPassphrase,
+    /// The local cache cannot be opened (damaged file, no space, no permission).
     StorageUnavailable,
     /// The step asked for is not open (the flow ended, or was never started here).
     FlowNotFound,
@@ -85,6 +87,7 @@ impl ErrorCode {
             ErrorCode::KeyringUnavailable => {
                 "The system keyring is not available. A passphrase is needed to protect your data."
             }
+            ErrorCode::WrongPassphrase => "That passphrase does not open the saved data. Try again.",
             ErrorCode::StorageUnavailable => "The saved data on this computer cannot be opened.",
             ErrorCode::FlowNotFound => "This step is no longer open. Please start again.",
             ErrorCode::Internal => "Something went wrong inside ABHA Desktop. Please try again.",
@@ -126,12 +129,10 @@ impl Error {
         match self {
             Error::Input { code, .. } => *code,
             Error::Abdm(err) => abdm_code(err),
-            Error::Store(StoreError::WrongKey { .. } | StoreError::Open { .. } | StoreError::Folder(_)) => {
-                ErrorCode::StorageUnavailable
-            }
-            Error::Store(StoreError::Migrate(_) | StoreError::Sql(_)) => ErrorCode::Internal,
+            Error::Store(err) => store_code(err),
             Error::Vault(VaultError::Unavailable(_)) => ErrorCode::KeyringUnavailable,
             Error::Vault(VaultError::Failed(_) | VaultError::Task(_)) => ErrorCode::Internal,
+            Error::Vault(VaultError::Sealed(err)) => store_code(err),
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -143,6 +144,13 @@ impl Error {
             Error::Input { reason, .. } => capitalise(reason),
             other => other.code().message().to_owned(),
         }
+    }
+}
+
+fn store_code(err: &StoreError) -> ErrorCode {
+    match err {
+        StoreError::WrongKey { .. } | StoreError::Open { .. } | StoreError::Folder(_) => ErrorCode::StorageUnavailable,
+        StoreError::Migrate(_) | StoreError::Sql(_) => ErrorCode::Internal,
     }
 }
 

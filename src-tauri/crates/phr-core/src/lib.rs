@@ -4,6 +4,7 @@
 mod clock;
 pub mod config;
 mod error;
+mod local;
 mod login;
 mod phr;
 mod signup;
@@ -15,8 +16,11 @@ use serde::Serialize;
 pub use clock::Clock;
 pub use config::{AppConfig, ConfigError, Mode, Target};
 pub use error::{Error, ErrorCode};
+pub use local::{DataLock, LocalData, client_secret};
 pub use login::{LoginFlow, LoginStep, Via};
-pub use phr::{AddressEntry, KycMethod, PersonCard, Phr, ProfileForm, Session, SignedIn, Verified};
+pub use phr::{
+    AddressEntry, CachedPerson, Change, KycMethod, PersonCard, Phr, ProfileForm, Session, SignedIn, Verified,
+};
 pub use signup::{KycDetails, SignupFlow, SignupStep};
 
 /// What the About line and the demo banner show.

@@ -24,7 +24,11 @@ pub enum Via {
 pub enum LoginStep {
     /// An OTP was sent; it works until `expires_at` (Unix seconds).
     #[serde(rename_all = "camelCase")]
-    AwaitingOtp { expires_at: i64 },
+    AwaitingOtp {
+        // Unix seconds fit in u32 until 2106: a plain number in TypeScript.
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        expires_at: i64,
+    },
     /// The address logs in with its password.
     AwaitingPassword,
     /// The OTP was accepted; the person picks one of these addresses.
@@ -33,6 +37,8 @@ pub enum LoginStep {
 
 /// One login in progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub struct LoginFlow {
     pub id: String,
     pub via: Via,

@@ -19,7 +19,13 @@ pub enum SignupStep {
     /// An OTP was sent; it works until `expires_at`, and a new one can be asked
     /// for from `resend_at` (Unix seconds).
     #[serde(rename_all = "camelCase")]
-    AwaitingOtp { expires_at: i64, resend_at: i64 },
+    AwaitingOtp {
+        // Unix seconds fit in u32 until 2106: plain numbers in TypeScript.
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        expires_at: i64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        resend_at: i64,
+    },
     /// The OTP was accepted. The flow's `linked` addresses are already on the
     /// contact or number: choosing one logs in; or the person goes on to create one.
     Verified,

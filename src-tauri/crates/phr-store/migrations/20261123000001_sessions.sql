@@ -12,3 +12,13 @@ CREATE TABLE sessions (
 ) STRICT;
 
 CREATE UNIQUE INDEX sessions_one_active ON sessions (active) WHERE active = 1;
+
+-- Tokens, only on a machine without a usable OS keyring: the whole file is then
+-- encrypted with a key derived from the person's passphrase (Argon2id), so they
+-- are never on disk in the clear. With a keyring this table stays empty.
+CREATE TABLE sealed_secrets (
+    kind     TEXT NOT NULL,
+    account  TEXT NOT NULL,
+    secret   TEXT NOT NULL,
+    PRIMARY KEY (kind, account)
+) STRICT;

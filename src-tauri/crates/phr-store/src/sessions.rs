@@ -136,3 +136,33 @@ impl Store {
         Ok(true)
     }
 }
+
+// The sealed vault: secrets inside the passphrase-encrypted file.
+impl Store {
+    pub(crate) async fn seal(&self, kind: &str, account: &str, secret: &str) -> Result<(), StoreError> {
+        sqlx::query!(
+            "INSERT INTO sealed_secrets (kind, account, secret) VALUES (?, ?, ?)
+             ON CONFLICT (kind, account) DO UPDATE SET secret = excluded.secret",
+            kind,
+            account,
+            secret
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn unseal(&self, kind: &str, account: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query!("SELECT secret FROM sealed_secrets WHERE kind = ? AND account = ?", kind, account)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.secret))
+    }
+
+    pub(crate) async fn unseal_remove(&self, kind: &str, account: &str) -> Result<(), StoreError> {
+        sqlx::query!("DELETE FROM sealed_secrets WHERE kind = ? AND account = ?", kind, account)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

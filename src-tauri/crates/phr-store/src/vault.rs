@@ -1,5 +1,7 @@
 use abdm_types::Sensitive;
 
+use crate::{Store, StoreError};
+
 /// What the vault keeps, each under its own name so one kind never overwrites another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretKind {
@@ -35,6 +37,9 @@ pub enum VaultError {
     Failed(#[source] keyring::Error),
     #[error("the keyring task stopped")]
     Task(#[from] tokio::task::JoinError),
+    /// The sealed place (the passphrase-encrypted cache) failed.
+    #[error("the sealed secrets could not be read or written")]
+    Sealed(#[from] StoreError),
 }
 
 impl From<keyring::Error> for VaultError {
@@ -46,23 +51,40 @@ impl From<keyring::Error> for VaultError {
     }
 }
 
-/// Secrets in the OS keyring (Secret Service on Linux, through gnome-keyring or
-/// KWallet), under one service name per installation kind so a development build
-/// never reads a release build's tokens.
+/// Where secrets are kept: the OS keyring (Secret Service on Linux, through
+/// gnome-keyring or KWallet), under one service name per installation kind so a
+/// development build never reads a release build's tokens; or, on a machine
+/// without a keyring, sealed inside the cache that a passphrase encrypts.
 #[derive(Debug, Clone)]
 pub struct Vault {
-    service: String,
+    place: Place,
+}
+
+#[derive(Debug, Clone)]
+enum Place {
+    Keyring { service: String },
+    Sealed(Store),
 }
 
 impl Vault {
     /// `service` names this installation, e.g. `in.abhadesktop.client` (release)
     /// or `in.abhadesktop.client.dev`.
     pub fn new(service: impl Into<String>) -> Self {
-        Self { service: service.into() }
+        Self { place: Place::Keyring { service: service.into() } }
     }
 
-    fn entry(&self, kind: SecretKind, account: &str) -> Result<keyring::Entry, keyring::Error> {
-        keyring::Entry::new(&self.service, &format!("{}:{account}", kind.name()))
+    /// Secrets kept in `store`, which must be encrypted with a passphrase-derived
+    /// key: for machines where [`Vault::probe`] says there is no keyring.
+    pub fn sealed_in(store: Store) -> Self {
+        Self { place: Place::Sealed(store) }
+    }
+
+    pub fn is_keyring(&self) -> bool {
+        matches!(self.place, Place::Keyring { .. })
+    }
+
+    fn entry(service: &str, kind: SecretKind, account: &str) -> Result<keyring::Entry, keyring::Error> {
+        keyring::Entry::new(service, &format!("{}:{account}", kind.name()))
     }
 
     // The keyring's calls block on D-Bus; they run on tokio's blocking threads.
@@ -73,30 +95,45 @@ impl Vault {
     }
 
     pub async fn persist(&self, kind: SecretKind, account: &str, secret: &Sensitive<String>) -> Result<(), VaultError> {
-        let entry = self.entry(kind, account)?;
-        let secret = secret.clone();
-        Self::blocking(move || entry.set_password(secret.expose())).await
+        match &self.place {
+            Place::Keyring { service } => {
+                let entry = Self::entry(service, kind, account)?;
+                let secret = secret.clone();
+                Self::blocking(move || entry.set_password(secret.expose())).await
+            }
+            Place::Sealed(store) => Ok(store.seal(kind.name(), account, secret.expose()).await?),
+        }
     }
 
     /// The secret, or `None` when there is none under that name.
     pub async fn retrieve(&self, kind: SecretKind, account: &str) -> Result<Option<Sensitive<String>>, VaultError> {
-        let entry = self.entry(kind, account)?;
-        Self::blocking(move || match entry.get_password() {
-            Ok(secret) => Ok(Some(Sensitive::new(secret))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(err) => Err(err),
-        })
-        .await
+        match &self.place {
+            Place::Keyring { service } => {
+                let entry = Self::entry(service, kind, account)?;
+                Self::blocking(move || match entry.get_password() {
+                    Ok(secret) => Ok(Some(Sensitive::new(secret))),
+                    Err(keyring::Error::NoEntry) => Ok(None),
+                    Err(err) => Err(err),
+                })
+                .await
+            }
+            Place::Sealed(store) => Ok(store.unseal(kind.name(), account).await?.map(Sensitive::new)),
+        }
     }
 
     /// Removes the secret; removing what is not there is fine.
     pub async fn delete(&self, kind: SecretKind, account: &str) -> Result<(), VaultError> {
-        let entry = self.entry(kind, account)?;
-        Self::blocking(move || match entry.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(err) => Err(err),
-        })
-        .await
+        match &self.place {
+            Place::Keyring { service } => {
+                let entry = Self::entry(service, kind, account)?;
+                Self::blocking(move || match entry.delete_credential() {
+                    Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                    Err(err) => Err(err),
+                })
+                .await
+            }
+            Place::Sealed(store) => Ok(store.unseal_remove(kind.name(), account).await?),
+        }
     }
 
     /// Whether the keyring works here, by writing, reading back and removing a

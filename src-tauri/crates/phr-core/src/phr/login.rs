@@ -4,13 +4,15 @@
 use abdm_client::{Contact, Credential};
 use abdm_types::{AbhaNumber, Password, YearOfBirth, phr::AuthMode};
 
-use super::{Known, Phr, SignedIn, Tokens, address, contact, current_year, otp, uuid};
+use super::{Change, Known, Phr, SignedIn, Tokens, address, contact, current_year, otp, uuid};
 use crate::{Error, ErrorCode, LoginFlow, Via, login::LoginStep};
 
-const LOGIN: &str = "login";
+pub(super) const LOGIN: &str = "login";
 
 /// What an accepted OTP leads to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "next", content = "value", rename_all = "camelCase")]
 pub enum Verified {
     Choose(LoginFlow),
     SignedIn(SignedIn),
@@ -27,7 +29,9 @@ impl Verified {
 
 impl Phr {
     async fn save_login(&self, flow: &LoginFlow) -> Result<(), Error> {
-        self.save_flow(&flow.id, LOGIN, flow, flow.expires_at()).await
+        self.save_flow(&flow.id, LOGIN, flow, flow.expires_at()).await?;
+        self.report(Change::Login(flow.clone()));
+        Ok(())
     }
 
     /// A login in progress, as saved: after a restart the UI picks it up here.

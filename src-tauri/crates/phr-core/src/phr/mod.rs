@@ -12,10 +12,12 @@ use base64::Engine;
 use phr_store::{PersonRecord, SavedFlow, SecretKind, Store, Vault};
 use serde::{Serialize, de::DeserializeOwned};
 
-use crate::{Clock, Error, ErrorCode, login::StepError};
+use tokio::sync::broadcast;
+
+use crate::{Clock, Error, ErrorCode, LoginFlow, SignupFlow, login::StepError};
 
 pub use login::Verified;
-pub use session::{AddressEntry, PersonCard, Session};
+pub use session::{AddressEntry, CachedPerson, PersonCard, Session};
 pub use signup::{KycMethod, ProfileForm};
 
 /// The application API behind the UI.
@@ -23,8 +25,22 @@ pub use signup::{KycMethod, ProfileForm};
 pub struct Phr {
     client: AbdmClient,
     store: Store,
-    vault: Vault,
+    pub(crate) vault: Vault,
     clock: Clock,
+    changes: broadcast::Sender<Change>,
+}
+
+/// What changed, for whoever shows it (the shell turns these into UI events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", content = "value", rename_all = "camelCase")]
+pub enum Change {
+    /// Who is signed in now (`None`: nobody).
+    Session(Option<Session>),
+    Login(LoginFlow),
+    Signup(SignupFlow),
+    /// The flow finished or was given up.
+    FlowEnded(String),
 }
 
 /// Who is signed in now.
@@ -98,7 +114,23 @@ struct Known {
 
 impl Phr {
     pub fn new(client: AbdmClient, store: Store, vault: Vault, clock: Clock) -> Self {
-        Self { client, store, vault, clock }
+        Self { client, store, vault, clock, changes: broadcast::channel(1).0 }
+    }
+
+    /// Reports every change to `changes` from now on.
+    pub fn reporting_to(self, changes: broadcast::Sender<Change>) -> Self {
+        Self { changes, ..self }
+    }
+
+    /// Nobody listening is fine: the UI may not be up yet.
+    fn report(&self, change: Change) {
+        let _ = self.changes.send(change);
+    }
+
+    async fn report_session(&self) -> Result<(), Error> {
+        let session = self.session().await?;
+        self.report(Change::Session(session));
+        Ok(())
     }
 
     pub fn store(&self) -> &Store {
@@ -109,6 +141,29 @@ impl Phr {
         let state = serde_json::to_string(flow).map_err(|e| Error::Internal(e.into()))?;
         let saved = SavedFlow { id: id.to_owned(), kind: kind.to_owned(), state, expires_at };
         self.store.save_flow(&saved, self.clock.now()).await?;
+        Ok(())
+    }
+
+    /// The flows saved on this computer and not finished, newest first: after a
+    /// restart the UI offers to go on with them. One whose OTP has expired is
+    /// listed too; its next step answers `OTP_EXPIRED`.
+    pub async fn flows_in_progress(&self) -> Result<Vec<Change>, Error> {
+        let mut flows = Vec::new();
+        for saved in self.store.flows().await? {
+            let change = match saved.kind.as_str() {
+                login::LOGIN => serde_json::from_str(&saved.state).map(Change::Login),
+                signup::SIGNUP => serde_json::from_str(&saved.state).map(Change::Signup),
+                _ => continue,
+            };
+            flows.push(change.map_err(|e| Error::Internal(e.into()))?);
+        }
+        Ok(flows)
+    }
+
+    /// Gives up a flow: the UI's "start again".
+    pub async fn abandon_flow(&self, id: &str) -> Result<(), Error> {
+        self.store.delete_flow(id).await?;
+        self.report(Change::FlowEnded(id.to_owned()));
         Ok(())
     }
 
@@ -158,6 +213,8 @@ impl Phr {
         self.store.open_session(address, now, expires_at, on_mobile).await?;
         self.store.append_audit(now, address, "logged-in", Some(address)).await?;
         self.store.delete_flow(flow_id).await?;
+        self.report(Change::FlowEnded(flow_id.to_owned()));
+        self.report_session().await?;
         Ok(SignedIn { address: profile.id, full_name: profile.full_name, kyc_verified: record.kyc_verified })
     }
 }

@@ -2,10 +2,10 @@
 //! signed in, the default, resetting the password, logging out.
 
 use abdm_types::Sensitive;
-use phr_store::{Person, SecretKind, SessionRecord};
+use phr_store::{Person, PersonRecord, SecretKind, SessionRecord};
 use serde::Serialize;
 
-use super::{Phr, new_password, token_expiry};
+use super::{Change, Phr, new_password, token_expiry};
 use crate::{Error, ErrorCode};
 
 /// ABDM allows 4 ABHA addresses per mobile number.
@@ -46,11 +46,49 @@ pub struct AddressEntry {
     pub signed_in: bool,
 }
 
+/// A person found in the cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct CachedPerson {
+    pub person: PersonCard,
+    pub addresses: Vec<String>,
+    /// When the cache last heard of them (Unix seconds).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub updated_at: i64,
+}
+
+fn card(r: PersonRecord) -> PersonCard {
+    PersonCard {
+        full_name: r.full_name,
+        gender: r.gender,
+        year_of_birth: r.year_of_birth,
+        abha_number_masked: r.abha_number_masked,
+        mobile_masked: r.mobile_masked,
+        email_masked: r.email_masked,
+        kyc_verified: r.kyc_verified,
+    }
+}
+
 fn not_signed_in() -> Error {
     Error::input(ErrorCode::NotSignedIn, "nobody is signed in")
 }
 
 impl Phr {
+    /// People cached on this computer whose name, address or masked number
+    /// starts with the words typed (the front desk's list); works offline.
+    pub async fn find_people(&self, query: &str) -> Result<Vec<CachedPerson>, Error> {
+        let people = self.store.search_people(query, 50).await?;
+        Ok(people
+            .into_iter()
+            .map(|p| CachedPerson {
+                addresses: p.record.addresses.clone(),
+                updated_at: p.updated_at,
+                person: card(p.record),
+            })
+            .collect())
+    }
+
     /// Who is signed in, from the cache; `None` when nobody is.
     pub async fn session(&self) -> Result<Option<Session>, Error> {
         let Some(active) = self.store.active_session().await? else {
@@ -58,6 +96,13 @@ impl Phr {
         };
         let person = self.store.person_by_address(&active.address).await?.ok_or_else(not_signed_in)?;
         Ok(Some(self.describe(&active.address, person).await?))
+    }
+
+    /// The session after a change, reported as well as answered.
+    async fn changed_session(&self) -> Result<Session, Error> {
+        let session = self.session().await?.ok_or_else(not_signed_in)?;
+        self.report(Change::Session(Some(session.clone())));
+        Ok(session)
     }
 
     async fn describe(&self, address: &str, person: Person) -> Result<Session, Error> {
@@ -69,17 +114,7 @@ impl Phr {
             addresses.push(AddressEntry { address: a.clone(), is_default, signed_in });
         }
         addresses.sort_by(|x, y| y.is_default.cmp(&x.is_default).then_with(|| x.address.cmp(&y.address)));
-        let r = person.record;
-        let person = PersonCard {
-            full_name: r.full_name,
-            gender: r.gender,
-            year_of_birth: r.year_of_birth,
-            abha_number_masked: r.abha_number_masked,
-            mobile_masked: r.mobile_masked,
-            email_masked: r.email_masked,
-            kyc_verified: r.kyc_verified,
-        };
-        Ok(Session { address: address.to_owned(), person, addresses })
+        Ok(Session { address: address.to_owned(), person: card(person.record), addresses })
     }
 
     /// The address in use and a token for it that ABDM should still take: the
@@ -125,7 +160,7 @@ impl Phr {
         self.store.add_address(&active.address, &added, now).await?;
         self.store.count_mobile_address(&active.address).await?;
         self.store.append_audit(now, &active.address, "address-added", Some(&added)).await?;
-        self.session().await?.ok_or_else(not_signed_in)
+        self.changed_session().await
     }
 
     /// Makes another of the person's addresses the one in use, with the sign-in
@@ -137,7 +172,7 @@ impl Phr {
         self.token_for(&session).await?;
         self.store.activate_session(&address).await?;
         self.store.append_audit(self.clock.now(), &address, "switched", Some(&address)).await?;
-        self.session().await?.ok_or_else(not_signed_in)
+        self.changed_session().await
     }
 
     /// Marks one of the signed-in person's addresses as their default.
@@ -149,7 +184,7 @@ impl Phr {
         }
         self.store.set_default_address(&address).await?;
         self.store.append_audit(self.clock.now(), &current.address, "default-set", Some(&address)).await?;
-        self.session().await?.ok_or_else(not_signed_in)
+        self.changed_session().await
     }
 
     /// A new password for the address in use.
@@ -185,6 +220,7 @@ impl Phr {
             self.store.close_session(address).await?;
         }
         self.store.append_audit(now, &active.address, "logged-out", Some(&active.address)).await?;
+        self.report(Change::Session(None));
         Ok(())
     }
 }

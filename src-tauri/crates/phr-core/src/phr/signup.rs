@@ -8,10 +8,10 @@ use abdm_types::{
 };
 use serde::Deserialize;
 
-use super::{Known, Phr, SignedIn, Tokens, address, contact, current_year, new_password, otp, uuid};
+use super::{Change, Known, Phr, SignedIn, Tokens, address, contact, current_year, new_password, otp, uuid};
 use crate::{Error, ErrorCode, KycDetails, SignupFlow, Via};
 
-const SIGNUP: &str = "signup";
+pub(super) const SIGNUP: &str = "signup";
 
 /// The profile form of a sign-up by mobile or email, as typed. First name, year
 /// of birth, gender, address, state, district and pin code are required.
@@ -129,7 +129,9 @@ fn kyc_details(profile: &KycProfile) -> KycDetails {
 
 impl Phr {
     async fn save_signup(&self, flow: &SignupFlow) -> Result<(), Error> {
-        self.save_flow(&flow.id, SIGNUP, flow, flow.expires_at()).await
+        self.save_flow(&flow.id, SIGNUP, flow, flow.expires_at()).await?;
+        self.report(Change::Signup(flow.clone()));
+        Ok(())
     }
 
     /// A sign-up in progress, as saved: after a restart the UI picks it up here.
