@@ -1,0 +1,86 @@
+//! What the app adds to a flow on top of ABDM's own time: the same mobile-OTP
+//! login through `Phr` (flow saved after each step in SQLCipher, tokens to the
+//! keyring, profile cached, session opened, audit line) and through the bare
+//! client (the same 4 calls: auth-init, pre-Verify, auth-confirm, profile).
+//! The difference is the app-side overhead. Needs a keyring, so run it inside
+//! a session with gnome-keyring unlocked:
+//!
+//! ```sh
+//! dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null;
+//!   cargo bench -p phr-core --bench flow_step'
+//! ```
+
+use std::sync::Arc;
+
+use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, Contact};
+use abdm_types::{AbhaAddress, CmSuffix, Mobile, Otp, Sensitive};
+use criterion::{Criterion, criterion_group, criterion_main};
+use phr_core::{Clock, Phr, Verified};
+use phr_store::{DbKey, Store, Vault};
+
+fn flow_step(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let (sandbox, client, phr) = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let sandbox = abdm_sandbox::spawn(listener).await.expect("spawn sandbox");
+        let config = AbdmConfig {
+            phr_base_url: BaseUrl::parse(&sandbox.phr_base_url()).expect("url"),
+            gateway_base_url: BaseUrl::parse(&sandbox.gateway_base_url()).expect("url"),
+            client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
+            requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
+            cm_suffix: CmSuffix::sandbox(),
+        };
+        let client = AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).expect("client");
+        let store = Store::open(&dir.path().join("cache.db"), &DbKey::random()).await.expect("store");
+        let clock: Arc<abdm_sandbox::Clock> = sandbox.clock().clone();
+        let vault = Vault::new("in.abhadesktop.bench");
+        let phr = Phr::new(client.clone(), store, vault, Clock::from_fn(move || clock.now()));
+        (sandbox, client, phr)
+    });
+    let otp_of = |txn: Option<&str>| {
+        let sent = sandbox.outbox().into_iter().rev().find(|m| txn.is_none_or(|t| m.transaction_id == t));
+        sent.expect("an OTP was sent").otp
+    };
+    let contact = Contact::Mobile(Mobile::parse("9876543210").expect("mobile"));
+    let chosen = AbhaAddress::parse("asha.verma@sbx").expect("address");
+
+    let mut group = c.benchmark_group("mobile OTP login, loopback sandbox");
+    group.bench_function("bare client (4 calls)", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let txn = client.login_contact_init(&contact).await.expect("init").transaction_id;
+            let otp = Otp::parse(&otp_of(Some(&txn))).expect("otp");
+            client.login_pre_verify(&txn, &otp).await.expect("pre-verify");
+            let token = client.login_choose(&txn, &chosen).await.expect("confirm").token;
+            client.profile(&Sensitive::new(token)).await.expect("profile")
+        })
+    });
+    group.bench_function("through Phr (3 steps)", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let flow = phr.login_by_contact("9876543210").await.expect("init");
+            let Verified::Choose(flow) = phr.login_verify_otp(&flow.id, &otp_of(None)).await.expect("otp") else {
+                panic!("a chooser")
+            };
+            phr.login_choose(&flow.id, "asha.verma@sbx").await.expect("signed in")
+        })
+    });
+    group.bench_function("one step: login init, bare client", |b| {
+        b.to_async(&runtime).iter(|| async { client.login_contact_init(&contact).await.expect("init") })
+    });
+    group.bench_function("one step: login init through Phr", |b| {
+        b.to_async(&runtime).iter(|| async { phr.login_by_contact("9876543210").await.expect("init") })
+    });
+    let vault = Vault::new("in.abhadesktop.bench");
+    let token = Sensitive::new("x".repeat(600));
+    group.bench_function("keyring: store one token", |b| {
+        b.to_async(&runtime).iter(|| async {
+            vault.persist(phr_store::SecretKind::UserToken, "bench@sbx", &token).await.expect("stored")
+        })
+    });
+    group.finish();
+    runtime.block_on(vault.delete(phr_store::SecretKind::UserToken, "bench@sbx")).expect("removed");
+    runtime.block_on(phr.logout()).expect("logout");
+}
+
+criterion_group!(benches, flow_step);
+criterion_main!(benches);
