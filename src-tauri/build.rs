@@ -30,6 +30,7 @@ fn main() {
         "reset_password",
         "logout",
         "find_people",
+        "demo_phone",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed to read tauri.conf.json or the capabilities");

@@ -202,3 +202,30 @@ pub async fn logout(app: State<'_, Started>) -> Reply<()> {
 pub async fn find_people(app: State<'_, Started>, query: String) -> Reply<Vec<CachedPerson>> {
     Ok(phr(&app)?.find_people(&query).await?)
 }
+
+// ---- Demo mode ----
+
+/// An OTP the embedded sandbox "sent", as the demo phone shows it.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneMessage {
+    /// The mobile or email it went to, masked.
+    pub to: String,
+    pub otp: String,
+    /// Unix seconds.
+    #[specta(type = u32)]
+    pub sent_at: i64,
+}
+
+/// What the embedded sandbox sent, newest first; empty outside demo mode (there
+/// is no phone to show: the OTP goes to the person's real one).
+#[tauri::command]
+#[specta::specta]
+pub fn demo_phone(app: State<'_, Started>) -> Vec<PhoneMessage> {
+    app.demo_outbox()
+        .into_iter()
+        .rev()
+        .take(10)
+        .map(|m| PhoneMessage { to: phr_core::mask_contact(&m.to), otp: m.otp, sent_at: m.sent_at })
+        .collect()
+}

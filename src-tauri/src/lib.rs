@@ -48,6 +48,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             reset_password,
             logout,
             find_people,
+            demo_phone,
         ])
         .events(tauri_specta::collect_events![Changed])
         .typ::<IpcError>()

@@ -42,9 +42,10 @@ pub struct Startup {
 pub(crate) struct Started {
     pub info: AppInfo,
     pub data: LocalData,
-    // Kept for their Drop: the log writer flushes, the sandbox serves until exit.
+    // Kept for their Drop: the log writer flushes, the sandbox serves until exit
+    // (and its outbox is the demo phone).
     _telemetry: Option<Telemetry>,
-    _sandbox: Option<SandboxHandle>,
+    sandbox: Option<SandboxHandle>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +68,13 @@ pub enum StartError {
     NoClientSecret { client_id: String, service: String },
     #[error("cannot open the saved data")]
     Data(#[source] phr_core::Error),
+}
+
+impl Started {
+    /// The embedded sandbox's outbox (demo mode only).
+    pub fn demo_outbox(&self) -> Vec<abdm_sandbox::SentOtp> {
+        self.sandbox.as_ref().map(SandboxHandle::outbox).unwrap_or_default()
+    }
 }
 
 impl Startup {
@@ -114,7 +122,7 @@ impl Startup {
         let folder = dirs.data.join(mode.to_string());
         let data = tauri::async_runtime::block_on(LocalData::open(client, &folder, &service, Clock::system()))
             .map_err(StartError::Data)?;
-        Ok(Started { info, data, _telemetry: telemetry, _sandbox: sandbox })
+        Ok(Started { info, data, _telemetry: telemetry, sandbox })
     }
 }
 

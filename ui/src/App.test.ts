@@ -1,17 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { render, screen } from "@testing-library/svelte";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { cleanup, render, screen } from "@testing-library/svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
-import type { AppInfo, IpcError } from "./bindings";
-
-const demo: AppInfo = { version: "0.1.0", mode: "demo", abdmHost: "127.0.0.1" };
+import type { IpcError } from "./bindings";
+import { demo, mockCommands } from "./test-ipc";
 
 describe("App", () => {
   beforeEach(() => clearMocks());
-  afterEach(() => clearMocks());
+  afterEach(() => {
+    cleanup();
+    clearMocks();
+  });
 
   it("shows the version, mode and ABDM host from app_info", async () => {
-    mockIPC((cmd) => (cmd === "app_info" ? demo : undefined));
+    mockCommands();
     render(App);
 
     const info = await screen.findByText(/Version 0\.1\.0/);
@@ -21,31 +23,65 @@ describe("App", () => {
     expect(info.dataset.state).toBe("ready");
   });
 
-  it("shows the demo banner only in demo mode", async () => {
-    mockIPC(() => ({ ...demo, mode: "abdm-sandbox", abdmHost: "dev.abdm.gov.in" }));
+  it("shows the demo banner and the demo phone only in demo mode", async () => {
+    mockCommands({ app_info: () => ({ ...demo, mode: "abdm-sandbox", abdmHost: "dev.abdm.gov.in" }) });
     render(App);
 
     await screen.findByText(/ABDM sandbox/);
     expect(screen.queryByRole("note")).toBeNull();
+    expect(screen.queryByText("Demo phone")).toBeNull();
   });
 
   it("announces the banner when in demo mode", async () => {
-    mockIPC(() => demo);
+    mockCommands();
     render(App);
 
     const banner = await screen.findByRole("note");
     expect(banner.textContent).toMatch(/nothing is sent over the\s+internet/);
+    await screen.findByText("Demo phone");
   });
 
   it("shows the human message for the error code, not the backend's text", async () => {
     const failure: IpcError = { code: "INTERNAL", message: "sqlx: row for 9876543210 vanished" };
-    mockIPC(() => {
-      throw failure;
+    mockCommands({
+      app_info: () => {
+        throw failure;
+      },
     });
     render(App);
 
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Something went wrong");
     expect(alert.textContent).not.toContain("9876543210");
+  });
+
+  it("asks for a passphrase when there is no keyring", async () => {
+    mockCommands({ data_lock: () => ({ state: "needsPassphrase", firstTime: true }) });
+    render(App);
+
+    expect(await screen.findByText("Protect your data with a passphrase")).toBeTruthy();
+    expect(screen.getByLabelText("Passphrase")).toBeTruthy();
+  });
+
+  it("opens on the home screen when someone is signed in", async () => {
+    mockCommands({
+      session: () => ({
+        address: "asha.verma@sbx",
+        person: {
+          fullName: "Asha Verma",
+          gender: "F",
+          yearOfBirth: 1987,
+          abhaNumberMasked: null,
+          mobileMasked: "******3210",
+          emailMasked: null,
+          kycVerified: false,
+        },
+        addresses: [{ address: "asha.verma@sbx", isDefault: false, signedIn: true }],
+      }),
+    });
+    render(App);
+
+    expect(await screen.findByText("Welcome, Asha Verma")).toBeTruthy();
+    expect(screen.getByText("Self-declared")).toBeTruthy();
   });
 });

@@ -35,6 +35,11 @@ export const commands = {
 	resetPassword: (password: string, confirm: string) => typedError<null, IpcError>(__TAURI_INVOKE("reset_password", { password, confirm })),
 	logout: () => typedError<null, IpcError>(__TAURI_INVOKE("logout")),
 	findPeople: (query: string) => typedError<CachedPerson_Serialize[], IpcError>(__TAURI_INVOKE("find_people", { query })),
+	/**
+	 *  What the embedded sandbox sent, newest first; empty outside demo mode (there
+	 *  is no phone to show: the OTP goes to the person's real one).
+	 */
+	demoPhone: () => __TAURI_INVOKE<PhoneMessage[]>("demo_phone"),
 };
 
 /** Events */
@@ -277,6 +282,15 @@ export type PersonCard_Serialize = {
 	mobileMasked: string | null,
 	emailMasked: string | null,
 	kycVerified: boolean,
+};
+
+/**  An OTP the embedded sandbox "sent", as the demo phone shows it. */
+export type PhoneMessage = {
+	/**  The mobile or email it went to, masked. */
+	to: string,
+	otp: string,
+	/**  Unix seconds. */
+	sentAt: number,
 };
 
 /**

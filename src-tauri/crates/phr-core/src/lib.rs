@@ -20,6 +20,7 @@ pub use local::{DataLock, LocalData, client_secret};
 pub use login::{LoginFlow, LoginStep, Via};
 pub use phr::{
     AddressEntry, CachedPerson, Change, KycMethod, PersonCard, Phr, ProfileForm, Session, SignedIn, Verified,
+    mask_contact,
 };
 pub use signup::{KycDetails, SignupFlow, SignupStep};
 

@@ -14,7 +14,7 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use tokio::sync::broadcast;
 
-use crate::{Clock, Error, ErrorCode, LoginFlow, SignupFlow, login::StepError};
+use crate::{Clock, Error, ErrorCode, LoginFlow, SignupFlow, Via, login::StepError};
 
 pub use login::Verified;
 pub use session::{AddressEntry, CachedPerson, PersonCard, Session};
@@ -89,6 +89,16 @@ fn new_password(raw: &str, confirm: &str) -> Result<Password, Error> {
         return Err(Error::input(ErrorCode::PasswordsDiffer, "the two passwords are not the same"));
     }
     Ok(password)
+}
+
+/// A mobile number or email as shown on screen: masked. Anything else is hidden.
+pub fn mask_contact(raw: &str) -> String {
+    match contact(raw) {
+        Ok(contact) => match Via::of(&contact) {
+            Via::Mobile(shown) | Via::Email(shown) | Via::AbhaNumber(shown) | Via::Address(shown) => shown,
+        },
+        Err(_) => "******".to_owned(),
+    }
 }
 
 /// A sign-in's tokens as ABDM gave them.

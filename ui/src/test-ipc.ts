@@ -1,0 +1,32 @@
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { AppInfo } from "./bindings";
+
+export const demo: AppInfo = { version: "0.1.0", mode: "demo", abdmHost: "127.0.0.1" };
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+/**
+ * Answers each command from `handlers` (by its Rust name), with defaults for
+ * start-up: demo mode, data open, nobody signed in, an empty demo phone.
+ * A handler throws to make the command fail with that `{code, message}`.
+ */
+export function mockCommands(handlers: Record<string, Handler> = {}) {
+  const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+  const defaults: Record<string, Handler> = {
+    app_info: () => demo,
+    data_lock: () => ({ state: "open", sealed: false }),
+    session: () => null,
+    demo_phone: () => [],
+  };
+  mockIPC(
+    (cmd, args) => {
+      const payload = (args ?? {}) as Record<string, unknown>;
+      calls.push({ cmd, args: payload });
+      const handler = handlers[cmd] ?? defaults[cmd];
+      if (!handler) throw { code: "INTERNAL", message: `no mock for ${cmd}` };
+      return handler(payload);
+    },
+    { shouldMockEvents: true },
+  );
+  return calls;
+}
