@@ -31,6 +31,7 @@ fn main() {
         "logout",
         "find_people",
         "demo_phone",
+        "password_rules",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed to read tauri.conf.json or the capabilities");

@@ -163,6 +163,13 @@ pub async fn signup_create(
     Ok(phr(&app)?.signup_create(&flow_id, &name, password.as_ref().map(|(p, c)| (p.as_str(), c.as_str()))).await?)
 }
 
+/// The password rules `password` does not meet yet, for the live checklist.
+#[tauri::command]
+#[specta::specta]
+pub fn password_rules(password: String) -> Vec<abdm_types::PasswordRule> {
+    abdm_types::Password::check(&password)
+}
+
 // ---- The signed-in person ----
 
 #[tauri::command]

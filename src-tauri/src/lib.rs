@@ -49,6 +49,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             logout,
             find_people,
             demo_phone,
+            password_rules,
         ])
         .events(tauri_specta::collect_events![Changed])
         .typ::<IpcError>()

@@ -40,6 +40,8 @@ export const commands = {
 	 *  is no phone to show: the OTP goes to the person's real one).
 	 */
 	demoPhone: () => __TAURI_INVOKE<PhoneMessage[]>("demo_phone"),
+	/**  The password rules `password` does not meet yet, for the live checklist. */
+	passwordRules: (password: string) => __TAURI_INVOKE<PasswordRule[]>("password_rules", { password }),
 };
 
 /** Events */
@@ -261,6 +263,9 @@ export type Mode =
 "abdm-sandbox" | 
 /**  ABDM production (`@abdm` addresses). */
 "abdm-production";
+
+/**  One rule of the policy, so a form can show a live checklist. */
+export type PasswordRule = "MIN_LENGTH" | "MAX_LENGTH" | "UPPERCASE" | "LOWERCASE" | "DIGIT" | "SYMBOL" | "NO_SPACE" | "NO_SEQUENCE";
 
 export type PersonCard = PersonCard_Serialize | PersonCard_Deserialize;
 

@@ -11,6 +11,7 @@ pub struct Password(String);
 
 /// One rule of the policy, so a form can show a live checklist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PasswordRule {
     MinLength,
