@@ -1,0 +1,77 @@
+// Home in demo mode: add a second address, log into it with one OTP, switch
+// back without any, change the password, log out.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launchApp, saveScreenshot } from "../app.mjs";
+
+let app;
+
+before(async () => {
+  app = await launchApp();
+});
+
+after(async () => {
+  await app?.stop();
+});
+
+const $ = (selector) => app.browser.$(selector);
+
+async function typeInto(selector, text) {
+  const input = await $(selector);
+  await input.waitForDisplayed({ timeout: 10_000 });
+  await input.setValue(text);
+}
+
+async function clickButton(text) {
+  const button = await $(`button=${text}`);
+  await button.waitForClickable({ timeout: 10_000 });
+  await button.click();
+}
+
+async function newestOtp(to, count) {
+  const messages = () => app.browser.$$(`#demo-phone li[data-to="${to}"] .otp`);
+  await app.browser.waitUntil(async () => (await messages()).length >= count, { timeout: 10_000 });
+  return (await messages())[0].getText();
+}
+
+async function activeAddressBecomes(address) {
+  const active = await $("#active-address");
+  await active.waitUntil(async function () {
+    return (await this.getText()) === address;
+  }, { timeout: 10_000, timeoutMsg: `${address} did not become the address in use` });
+}
+
+test("add an address, log into it, switch back without an OTP, change the password", async () => {
+  await typeInto("#login-contact", "9876543210");
+  await clickButton("Continue");
+  await typeInto("#login-otp", await newestOtp("******3210", 1));
+  await clickButton("Verify");
+  await clickButton("asha.verma@sbx");
+  await activeAddressBecomes("asha.verma@sbx");
+
+  await typeInto("#add-address", "asha.clinic");
+  await clickButton("Add");
+  const added = await $("li*=asha.clinic@sbx");
+  await added.waitForDisplayed({ timeout: 10_000 });
+
+  await clickButton("Log in to it");
+  await typeInto("#home-otp", await newestOtp("******3210", 2));
+  await clickButton("Verify");
+  await activeAddressBecomes("asha.clinic@sbx");
+
+  const sent = (await app.browser.$$("#demo-phone li")).length;
+  await clickButton("Switch to it");
+  await activeAddressBecomes("asha.verma@sbx");
+  assert.equal((await app.browser.$$("#demo-phone li")).length, sent, "switching sent no OTP");
+  await saveScreenshot(app.browser, "home-two-addresses");
+
+  await typeInto("#reset-password", "N3w#Monsoon");
+  await typeInto("#reset-confirm", "N3w#Monsoon");
+  await clickButton("Change password");
+  const notice = await $("#notice");
+  await notice.waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await notice.getText(), "Your password is successfully changed.");
+
+  await clickButton("Log out");
+  await (await $("#login-contact")).waitForDisplayed({ timeout: 10_000 });
+});
