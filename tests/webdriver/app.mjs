@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { remote } from "webdriverio";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -77,4 +78,34 @@ export async function saveScreenshot(browser, name) {
   // WebKit paints after the DOM settles; two frames later the picture matches it.
   await browser.execute(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   await browser.saveScreenshot(path.join(screenshotDir, `${name}.png`));
+}
+
+/**
+ * The app for one spec file: launched before its tests, stopped after them.
+ * Also gives the steps every spec takes, the way a person would: type into a
+ * field, press a button by its text, read an OTP off the demo phone.
+ */
+export function appForSpecs() {
+  const app = {};
+  before(async () => Object.assign(app, await launchApp()));
+  after(async () => app.stop?.());
+  app.$ = (selector) => app.browser.$(selector);
+  app.typeInto = async (selector, text) => {
+    const input = await app.$(selector);
+    await input.waitForDisplayed({ timeout: 10_000 });
+    await input.setValue(text);
+    return input;
+  };
+  app.clickButton = async (text) => {
+    const button = await app.$(`button=${text}`);
+    await button.waitForClickable({ timeout: 10_000 });
+    await button.click();
+  };
+  /** The newest OTP the demo phone shows for `to` (masked). */
+  app.otpFor = async (to) => {
+    const message = await app.$(`#demo-phone li[data-to="${to}"] .otp`);
+    await message.waitForExist({ timeout: 10_000, timeoutMsg: `no OTP for ${to} on the demo phone` });
+    return message.getText();
+  };
+  return app;
 }

@@ -1,32 +1,11 @@
 // Home in demo mode: add a second address, log into it with one OTP, switch
 // back without any, change the password, log out.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchApp, saveScreenshot } from "../app.mjs";
+import { test } from "node:test";
+import { appForSpecs, saveScreenshot } from "../app.mjs";
 
-let app;
-
-before(async () => {
-  app = await launchApp();
-});
-
-after(async () => {
-  await app?.stop();
-});
-
-const $ = (selector) => app.browser.$(selector);
-
-async function typeInto(selector, text) {
-  const input = await $(selector);
-  await input.waitForDisplayed({ timeout: 10_000 });
-  await input.setValue(text);
-}
-
-async function clickButton(text) {
-  const button = await $(`button=${text}`);
-  await button.waitForClickable({ timeout: 10_000 });
-  await button.click();
-}
+const app = appForSpecs();
+const { $, typeInto, clickButton, otpFor } = app;
 
 async function newestOtp(to, count) {
   const messages = () => app.browser.$$(`#demo-phone li[data-to="${to}"] .otp`);

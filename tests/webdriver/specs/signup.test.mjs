@@ -3,33 +3,11 @@
 // availability, a password against the live checklist, the congratulations
 // screen, then home.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchApp, saveScreenshot } from "../app.mjs";
+import { test } from "node:test";
+import { appForSpecs, saveScreenshot } from "../app.mjs";
 
-let app;
-
-before(async () => {
-  app = await launchApp();
-});
-
-after(async () => {
-  await app?.stop();
-});
-
-const $ = (selector) => app.browser.$(selector);
-
-async function typeInto(selector, text) {
-  const input = await $(selector);
-  await input.waitForDisplayed({ timeout: 10_000 });
-  await input.setValue(text);
-  return input;
-}
-
-async function clickButton(text) {
-  const button = await $(`button=${text}`);
-  await button.waitForClickable({ timeout: 10_000 });
-  await button.click();
-}
+const app = appForSpecs();
+const { $, typeInto, clickButton, otpFor } = app;
 
 test("sign up by mobile: OTP, profile, suggestion, password, congratulations", async () => {
   await clickButton("Create ABHA address");
