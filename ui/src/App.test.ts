@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
 import type { IpcError } from "./bindings";
@@ -83,5 +83,27 @@ describe("App", () => {
 
     expect(await screen.findByText("Welcome, Asha Verma")).toBeTruthy();
     expect(screen.getByText("Self-declared")).toBeTruthy();
+  });
+
+  it("shows the offline banner when a call finds no network, and drops it when one gets through", async () => {
+    let online = false;
+    mockCommands({
+      login_by_contact: () => {
+        if (!online) throw { code: "NETWORK_UNAVAILABLE", message: "x" };
+        return { id: "f", via: { kind: "mobile", shown: "******3210" }, step: { step: "awaitingOtp", expiresAt: 1 }, txn: "t" };
+      },
+    });
+    render(App);
+
+    const input = await screen.findByLabelText("Mobile number or email");
+    await fireEvent.input(input, { target: { value: "9876543210" } });
+    await fireEvent.click(screen.getByText("Continue"));
+    expect((await screen.findByText("You are offline.")).closest("#offline-banner")).toBeTruthy();
+    expect((input as HTMLInputElement).value).toBe("9876543210");
+
+    online = true;
+    await fireEvent.click(screen.getByText("Continue"));
+    await screen.findByLabelText("OTP");
+    expect(screen.queryByText("You are offline.")).toBeNull();
   });
 });
