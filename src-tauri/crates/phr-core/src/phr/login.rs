@@ -18,15 +18,6 @@ pub enum Verified {
     SignedIn(SignedIn),
 }
 
-impl Verified {
-    pub fn step(&self) -> Option<&LoginStep> {
-        match self {
-            Verified::Choose(flow) => Some(&flow.step),
-            Verified::SignedIn(_) => None,
-        }
-    }
-}
-
 impl Phr {
     async fn save_login(&self, flow: &LoginFlow) -> Result<(), Error> {
         self.save_flow(&flow.id, LOGIN, flow, flow.expires_at()).await?;
