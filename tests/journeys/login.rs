@@ -165,3 +165,49 @@ async fn login_by_abha_number_and_year_then_the_default_address() {
     assert_eq!(cached.record.abha_number_masked.as_deref(), Some("XX-XXXX-XXXX-3333"), "the number is cached masked");
     app.forget_tokens("91111122223333@sbx").await;
 }
+
+#[tokio::test]
+async fn flows_in_progress_are_listed_after_a_restart_and_can_be_given_up() {
+    let mut app = start().await;
+    let login = app.phr.login_by_contact("9876543210").await.unwrap();
+    let signup = app.phr.signup_by_contact("9822001122").await.unwrap();
+
+    app.restart().await;
+
+    let open: Vec<String> = app
+        .phr
+        .flows_in_progress()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|change| match change {
+            phr_core::Change::Login(flow) => flow.id,
+            phr_core::Change::Signup(flow) => flow.id,
+            other => panic!("only flows are listed: {other:?}"),
+        })
+        .collect();
+    assert_eq!(open.len(), 2);
+    assert!(open.contains(&login.id) && open.contains(&signup.id), "{open:?}");
+
+    app.phr.abandon_flow(&login.id).await.unwrap();
+    assert_eq!(app.phr.flows_in_progress().await.unwrap().len(), 1);
+    let err = app.phr.login_verify_otp(&login.id, &app.otp_for("9876543210")).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::FlowNotFound, "a given-up flow cannot go on");
+}
+
+#[tokio::test]
+async fn the_front_desk_finds_a_signed_in_person_by_name_and_masked_number() {
+    let app = start().await;
+    let flow = app.phr.login_by_abha_number("91-1111-2222-3333", "1990").await.unwrap();
+    let Verified::Choose(flow) = app.phr.login_verify_otp(&flow.id, &app.otp_for("9123456780")).await.unwrap() else {
+        panic!()
+    };
+    app.phr.login_choose(&flow.id, "meera.nair@sbx").await.unwrap();
+
+    let found = app.phr.find_people("meera").await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].person.abha_number_masked.as_deref(), Some("XX-XXXX-XXXX-3333"));
+    assert!(found[0].addresses.contains(&"91111122223333@sbx".to_owned()), "both addresses of the number");
+    assert_eq!(app.phr.find_people("3333").await.unwrap().len(), 1, "by the visible digits of the number");
+    app.phr.logout().await.unwrap();
+}
