@@ -12,7 +12,7 @@ fn profile() -> ProfileForm {
         year_of_birth: "1993".into(),
         address: "9 Temple Street".into(),
         state_code: "33".into(),
-        district_code: "571".into(),
+        district_code: "568".into(),
         pincode: "600004".into(),
         ..ProfileForm::default()
     }

@@ -146,6 +146,16 @@ impl AbdmClient {
         self.get("v1/apps/phrAddress/isExist", Auth::Gateway, &[("phrAddress", &address.expose())]).await
     }
 
+    /// `GET /v1/apps/location/states`: the LGD states for the profile form.
+    pub async fn lgd_states(&self) -> Result<Vec<LgdEntry>, AbdmError> {
+        self.get("v1/apps/location/states", Auth::Gateway, &[]).await
+    }
+
+    /// `GET /v1/apps/location/districts?stateCode=`: the LGD districts of one state.
+    pub async fn lgd_districts(&self, state: StateCode) -> Result<Vec<LgdEntry>, AbdmError> {
+        self.get("v1/apps/location/districts", Auth::Gateway, &[("stateCode", &state.get().to_string())]).await
+    }
+
     /// `POST /v1/apps/create/phrAddress`: the new address and the user's token.
     pub async fn create_address(
         &self,

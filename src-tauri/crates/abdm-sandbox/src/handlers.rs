@@ -18,6 +18,7 @@ use serde::Deserialize;
 use crate::{
     ctx::{Ctx, body},
     error::Fail,
+    lgd,
     world::{ACCOUNT_LOCK_SECS, Account, Channel, Declared, KycRecord, MAX_PASSWORD_FAILURES, TxnKind},
 };
 
@@ -177,8 +178,14 @@ pub(crate) async fn registration_details(
     YearOfBirth::new(request.date_of_birth.year, current_year(now))
         .map_err(|e| bad("dateOfBirth.year", e.to_string()))?;
     let gender = Gender::parse(&request.gender).map_err(|e| bad("gender", e.to_string()))?;
-    StateCode::parse(&request.state_code).map_err(|e| bad("stateCode", e.to_string()))?;
-    DistrictCode::parse(&request.district_code).map_err(|e| bad("districtCode", e.to_string()))?;
+    let state = StateCode::parse(&request.state_code).map_err(|e| bad("stateCode", e.to_string()))?;
+    let district = DistrictCode::parse(&request.district_code).map_err(|e| bad("districtCode", e.to_string()))?;
+    if lgd::state_name(state.get()).is_none() {
+        return Err(bad("stateCode", "not a state code of the LGD master list".into()));
+    }
+    if lgd::district_name(state.get(), district.get()).is_none() {
+        return Err(bad("districtCode", "not a district of that state in the LGD master list".into()));
+    }
     let pincode = Pincode::parse(&request.pin_code).map_err(|e| bad("pinCode", e.to_string()))?;
     if request.address.trim().is_empty() {
         return Err(bad("address", "the address is required".into()));
@@ -245,6 +252,35 @@ pub(crate) async fn suggestion(State(ctx): State<Ctx>, headers: HeaderMap, bytes
         _ => return Err(Fail::UnknownTransaction),
     };
     Ok(Json(names))
+}
+
+/// The LGD states, for the profile form's picker.
+pub(crate) async fn lgd_states(State(ctx): State<Ctx>, headers: HeaderMap) -> Reply<Vec<LgdEntry>> {
+    ctx.require_gateway(&headers)?;
+    Ok(Json(lgd::STATES.iter().map(|(code, name)| LgdEntry { code: code.to_string(), name: (*name).into() }).collect()))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StateQuery {
+    state_code: String,
+}
+
+/// The districts of one state; an unknown state is a bad request.
+pub(crate) async fn lgd_districts(
+    State(ctx): State<Ctx>,
+    headers: HeaderMap,
+    Query(q): Query<StateQuery>,
+) -> Reply<Vec<LgdEntry>> {
+    ctx.require_gateway(&headers)?;
+    let bad = || Fail::BadRequest { field: "stateCode", reason: "not a state code of the LGD master list".into() };
+    let state = StateCode::parse(&q.state_code).map_err(|_| bad())?;
+    lgd::state_name(state.get()).ok_or_else(bad)?;
+    Ok(Json(
+        lgd::districts(state.get())
+            .map(|(code, name)| LgdEntry { code: code.to_string(), name: name.into() })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -17,6 +17,7 @@ mod error;
 mod faults;
 mod handlers;
 mod keys;
+mod lgd;
 mod people;
 pub mod world;
 
@@ -178,7 +179,9 @@ fn router(ctx: Ctx, controls: bool) -> Router {
         .route("/phrAddress/auth-confirm", post(address_auth_confirm))
         .route("/profile/me", get(profile_me))
         .route("/patients/profile/reset-password", post(reset_password))
-        .route("/token/refresh", post(refresh_token));
+        .route("/token/refresh", post(refresh_token))
+        .route("/location/states", get(lgd_states))
+        .route("/location/districts", get(lgd_districts));
     let cm = Router::new()
         .nest("/v1/apps", apps)
         .route("/v1/account/update/phr-address", post(update_phr_address))

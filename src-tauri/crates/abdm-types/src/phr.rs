@@ -401,6 +401,14 @@ pub struct SuccessResponse {
     pub success: bool,
 }
 
+/// One entry of the LGD master lists: `GET /v1/apps/location/states` and
+/// `GET /v1/apps/location/districts?stateCode=` both answer `[{code, name}]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LgdEntry {
+    pub code: String,
+    pub name: String,
+}
+
 /// `POST /v1/apps/token/refresh` and `POST /logout`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -155,3 +155,21 @@ async fn an_unknown_abha_number_is_not_found() {
     let number = AbhaNumber::parse("91-0000-0000-0000").unwrap();
     assert_rejected(t.client.kyc_auth_modes(&number).await, 404, "ABDM-1414");
 }
+
+#[tokio::test]
+async fn the_lgd_lists_come_from_abdm_and_a_district_must_be_of_its_state() {
+    let t = spawn().await;
+    let states = t.client.lgd_states().await.unwrap();
+    assert!(states.iter().any(|s| s.code == "33" && s.name == "TAMIL NADU"));
+    let districts = t.client.lgd_districts(StateCode::parse("33").unwrap()).await.unwrap();
+    assert_eq!(districts.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["568"]);
+
+    let contact = Contact::Mobile(mobile("9822001133"));
+    let session = t.client.generate_otp(&contact).await.unwrap().session_id;
+    t.client.validate_otp(&session, &t.otp_for("9822001133")).await.unwrap();
+    let mut elsewhere = details("Nisha", "Patil");
+    elsewhere.district = DistrictCode::parse("568").unwrap();
+    let err = t.client.registration_details(&session, &elsewhere).await.unwrap_err();
+    let abdm_client::AbdmError::Rejected { status: 400, failure, .. } = err else { panic!("{err:?}") };
+    assert_eq!(failure.fields.first().map(|f| f.0.as_str()), Some("districtCode"));
+}

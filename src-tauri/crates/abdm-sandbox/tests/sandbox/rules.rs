@@ -62,9 +62,14 @@ async fn the_profile_form_is_checked_field_by_field() {
     let session = reply["sessionId"].as_str().unwrap().to_owned();
     let otp = raw.otp_for("9822005566");
     raw.post("v1/apps/validate/otp", &json!({"value": raw.enc(&otp), "sessionId": session})).await;
-    for (field, bad) in
-        [("pinCode", json!("01100")), ("gender", json!("X")), ("stateCode", json!("0")), ("address", json!(" "))]
-    {
+    for (field, bad) in [
+        ("pinCode", json!("01100")),
+        ("gender", json!("X")),
+        ("stateCode", json!("0")),
+        ("stateCode", json!("99")),
+        ("districtCode", json!("568")), // Chennai is not in Maharashtra
+        ("address", json!(" ")),
+    ] {
         let mut body = details(&session);
         body[field] = bad;
         let (status, reply) = raw.post("v1/apps/registration/details", &body).await;
@@ -161,4 +166,23 @@ async fn without_a_state_file_a_restart_starts_fresh() {
     raw.sandbox.shutdown().await.unwrap();
     let again = spawn(Options::default()).await;
     assert_eq!(again.get("v1/apps/phrAddress/isExist?phrAddress=kiran.rao91@sbx").await.1, json!(false));
+}
+
+#[tokio::test]
+async fn the_lgd_lists_name_every_state_and_the_districts_of_one() {
+    let raw = spawn(Options::default()).await;
+    let (status, states) = raw.get("v1/apps/location/states").await;
+    assert_eq!(status, 200);
+    let states = states.as_array().unwrap();
+    assert_eq!(states.len(), 36, "28 states and 8 union territories");
+    assert!(states.contains(&json!({"code": "27", "name": "MAHARASHTRA"})));
+
+    let (status, districts) = raw.get("v1/apps/location/districts?stateCode=27").await;
+    assert_eq!(status, 200);
+    assert!(districts.as_array().unwrap().contains(&json!({"code": "401", "name": "PUNE"})));
+
+    let (status, reply) = raw.get("v1/apps/location/districts?stateCode=99").await;
+    assert_eq!((status, reply["details"][0]["attribute"]["key"].as_str()), (400, Some("stateCode")));
+    let unauthenticated = raw.http.get(format!("{}v1/apps/location/states", raw.sandbox.phr_base_url())).send().await;
+    assert_eq!(unauthenticated.unwrap().status(), 401, "the gateway token is required");
 }
