@@ -32,6 +32,10 @@ fn main() {
         "find_people",
         "demo_phone",
         "password_rules",
+        "states",
+        "districts",
+        "agree_to_processing",
+        "address_qr",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed to read tauri.conf.json or the capabilities");

@@ -1,8 +1,8 @@
 //! Every command is one call into `phr_core`. Failures cross as `{code, message}`.
 
 use phr_core::{
-    AppInfo, CachedPerson, Change, DataLock, KycMethod, LoginFlow, Phr, ProfileForm, Session, SignedIn, SignupFlow,
-    Verified,
+    AppInfo, CachedPerson, Change, DataLock, KycMethod, LoginFlow, Phr, Place, ProfileForm, Session, SignedIn,
+    SignupFlow, Verified,
 };
 use tauri::State;
 
@@ -149,6 +149,19 @@ pub async fn address_available(app: State<'_, Started>, name: String) -> Reply<b
     Ok(phr(&app)?.address_available(&name).await?)
 }
 
+/// The LGD states, for the profile form's picker.
+#[tauri::command]
+#[specta::specta]
+pub async fn states(app: State<'_, Started>) -> Reply<Vec<Place>> {
+    Ok(phr(&app)?.states().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn districts(app: State<'_, Started>, state_code: String) -> Reply<Vec<Place>> {
+    Ok(phr(&app)?.districts(&state_code).await?)
+}
+
 /// `password` and `confirm` both or neither: an address may have no password.
 #[tauri::command]
 #[specta::specta]
@@ -171,6 +184,20 @@ pub fn password_rules(password: String) -> Vec<abdm_types::PasswordRule> {
 }
 
 // ---- The signed-in person ----
+
+/// The "Personal Data Processing Consent", given on the first login here.
+#[tauri::command]
+#[specta::specta]
+pub async fn agree_to_processing(app: State<'_, Started>) -> Reply<Session> {
+    Ok(phr(&app)?.agree_to_processing().await?)
+}
+
+/// The QR code of an address, as SVG.
+#[tauri::command]
+#[specta::specta]
+pub fn address_qr(address: String) -> Reply<String> {
+    Ok(phr_core::address_qr(&address)?)
+}
 
 #[tauri::command]
 #[specta::specta]

@@ -50,6 +50,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             find_people,
             demo_phone,
             password_rules,
+            states,
+            districts,
+            agree_to_processing,
+            address_qr,
         ])
         .events(tauri_specta::collect_events![Changed])
         .typ::<IpcError>()

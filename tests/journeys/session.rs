@@ -157,3 +157,60 @@ async fn offline_the_session_reads_and_logout_still_wipes_the_tokens() {
     phr.logout().await.unwrap();
     assert!(vault.retrieve(phr_store::SecretKind::UserToken, "asha.verma@sbx").await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn the_processing_consent_is_asked_once_per_person_and_kept_across_a_restart() {
+    let mut app = start().await;
+    asha_by_mobile(&app, "asha.verma@sbx").await;
+    assert!(!app.phr.session().await.unwrap().unwrap().consented, "a first login here asks");
+
+    let session = app.phr.agree_to_processing().await.unwrap();
+    assert!(session.consented);
+    app.phr.agree_to_processing().await.unwrap();
+    let entries = app.phr.store().recent_audit(50).await.unwrap();
+    let recorded: Vec<_> = entries.iter().filter(|e| e.action == "processing-consent").collect();
+    assert_eq!(recorded.len(), 1, "agreeing twice records it once");
+    assert_eq!(recorded[0].subject.as_deref(), Some("asha.verma@sbx"));
+
+    app.phr.add_address("asha.clinic").await.unwrap();
+    let flow = app.phr.login_by_address("asha.clinic@sbx", false).await.unwrap();
+    app.phr.login_verify_otp(&flow.id, &app.otp_for("9876543210")).await.unwrap();
+    let session = app.phr.session().await.unwrap().unwrap();
+    assert_eq!(session.address, "asha.clinic@sbx");
+    assert!(session.consented, "the person agreed already, with another of their addresses");
+
+    app.restart().await;
+    assert!(app.phr.session().await.unwrap().unwrap().consented, "kept in the database");
+    app.phr.logout().await.unwrap();
+    assert_eq!(app.phr.agree_to_processing().await.unwrap_err().code(), ErrorCode::NotSignedIn);
+
+    // Someone else on the same computer is asked for their own consent.
+    let flow = app.phr.login_by_address("ravi.kumar@sbx", false).await.unwrap();
+    let otp = app.otp_for(&app.sandbox.outbox().last().unwrap().to);
+    app.phr.login_verify_otp(&flow.id, &otp).await.unwrap();
+    assert!(!app.phr.session().await.unwrap().unwrap().consented);
+}
+
+#[tokio::test]
+async fn states_and_districts_come_from_abdm_once_per_run() {
+    let app = start().await;
+    let states = app.phr.states().await.unwrap();
+    assert_eq!(states.len(), 36);
+    assert_eq!(states[0].name, "ANDAMAN AND NICOBAR ISLANDS", "by name");
+    let districts = app.phr.districts("27").await.unwrap();
+    let names: Vec<&str> = districts.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["MUMBAI", "NASHIK", "PUNE"]);
+    assert_eq!(app.phr.districts("x").await.unwrap_err().code(), ErrorCode::InvalidProfile);
+
+    // ABDM failing now: the lists already fetched still answer.
+    for list in ["states", "districts"] {
+        app.sandbox.inject(abdm_sandbox::Fault {
+            path: format!("/cm/v1/apps/location/{list}"),
+            kind: abdm_sandbox::FaultKind::Status { status: 503 },
+            times: None,
+        });
+    }
+    assert_eq!(app.phr.states().await.unwrap(), states);
+    assert_eq!(app.phr.districts("27").await.unwrap(), districts);
+    assert_eq!(app.phr.districts("33").await.unwrap_err().code(), ErrorCode::AbdmUnavailable);
+}

@@ -42,6 +42,13 @@ export const commands = {
 	demoPhone: () => __TAURI_INVOKE<PhoneMessage[]>("demo_phone"),
 	/**  The password rules `password` does not meet yet, for the live checklist. */
 	passwordRules: (password: string) => __TAURI_INVOKE<PasswordRule[]>("password_rules", { password }),
+	/**  The LGD states, for the profile form's picker. */
+	states: () => typedError<Place[], IpcError>(__TAURI_INVOKE("states")),
+	districts: (stateCode: string) => typedError<Place[], IpcError>(__TAURI_INVOKE("districts", { stateCode })),
+	/**  The "Personal Data Processing Consent", given on the first login here. */
+	agreeToProcessing: () => typedError<Session_Serialize, IpcError>(__TAURI_INVOKE("agree_to_processing")),
+	/**  The QR code of an address, as SVG. */
+	addressQr: (address: string) => typedError<string, IpcError>(__TAURI_INVOKE("address_qr", { address })),
 };
 
 /** Events */
@@ -298,6 +305,12 @@ export type PhoneMessage = {
 	sentAt: number,
 };
 
+/**  A state or district: its LGD code and name, as ABDM lists them. */
+export type Place = {
+	code: string,
+	name: string,
+};
+
 /**
  *  The profile form of a sign-up by mobile or email, as typed. First name, year
  *  of birth, gender, address, state, district and pin code are required.
@@ -365,6 +378,11 @@ export type Session_Deserialize = {
 	address: string,
 	person: PersonCard_Deserialize,
 	addresses: AddressEntry[],
+	/**
+	 *  The person has agreed to this app processing their profile (asked once,
+	 *  on their first login here).
+	 */
+	consented: boolean,
 };
 
 /**
@@ -376,6 +394,11 @@ export type Session_Serialize = {
 	address: string,
 	person: PersonCard_Serialize,
 	addresses: AddressEntry[],
+	/**
+	 *  The person has agreed to this app processing their profile (asked once,
+	 *  on their first login here).
+	 */
+	consented: boolean,
 };
 
 /**  Who is signed in now. */

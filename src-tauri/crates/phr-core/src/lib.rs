@@ -7,6 +7,7 @@ mod error;
 mod local;
 mod login;
 mod phr;
+mod qr;
 mod signup;
 pub mod telemetry;
 
@@ -19,9 +20,10 @@ pub use error::{Error, ErrorCode};
 pub use local::{DataLock, LocalData, client_secret};
 pub use login::{LoginFlow, LoginStep, Via};
 pub use phr::{
-    AddressEntry, CachedPerson, Change, KycMethod, PersonCard, Phr, ProfileForm, Session, SignedIn, Verified,
+    AddressEntry, CachedPerson, Change, KycMethod, PersonCard, Phr, Place, ProfileForm, Session, SignedIn, Verified,
     mask_contact,
 };
+pub use qr::address_qr;
 pub use signup::{KycDetails, SignupFlow, SignupStep};
 
 /// What the About line and the demo banner show.

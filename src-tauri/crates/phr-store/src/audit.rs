@@ -26,6 +26,18 @@ impl Store {
         Ok(())
     }
 
+    /// Whether `action` was ever recorded about `subject`.
+    pub async fn audited(&self, action: &str, subject: &str) -> Result<bool, StoreError> {
+        let found = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM audit WHERE subject = ? AND action = ?) AS "found!: bool""#,
+            subject,
+            action
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(found)
+    }
+
     /// The latest entries, newest first.
     pub async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         let entries = sqlx::query_as!(

@@ -3,6 +3,7 @@
 //! in the cache, the session in the sessions table and a line in the audit log.
 
 mod login;
+mod places;
 mod session;
 mod signup;
 
@@ -17,6 +18,7 @@ use tokio::sync::broadcast;
 use crate::{Clock, Error, ErrorCode, LoginFlow, SignupFlow, Via, login::StepError};
 
 pub use login::Verified;
+pub use places::Place;
 pub use session::{AddressEntry, CachedPerson, PersonCard, Session};
 pub use signup::{KycMethod, ProfileForm};
 
@@ -28,6 +30,7 @@ pub struct Phr {
     pub(crate) vault: Vault,
     clock: Clock,
     changes: broadcast::Sender<Change>,
+    places: places::Places,
 }
 
 /// What changed, for whoever shows it (the shell turns these into UI events).
@@ -78,7 +81,7 @@ fn otp(raw: &str) -> Result<Otp, Error> {
     Otp::parse(raw).map_err(|e| Error::input(ErrorCode::InvalidOtpFormat, e))
 }
 
-fn address(raw: &str) -> Result<AbhaAddress, Error> {
+pub(crate) fn address(raw: &str) -> Result<AbhaAddress, Error> {
     AbhaAddress::parse(raw).map_err(|e| Error::input(ErrorCode::InvalidAbhaAddress, e))
 }
 
@@ -124,7 +127,7 @@ struct Known {
 
 impl Phr {
     pub fn new(client: AbdmClient, store: Store, vault: Vault, clock: Clock) -> Self {
-        Self { client, store, vault, clock, changes: broadcast::channel(1).0 }
+        Self { client, store, vault, clock, changes: broadcast::channel(1).0, places: Default::default() }
     }
 
     /// Reports every change to `changes` from now on.

@@ -8,6 +8,9 @@ use serde::Serialize;
 use super::{Change, Phr, new_password, token_expiry};
 use crate::{Error, ErrorCode};
 
+/// The audit action that records the "Personal Data Processing Consent".
+const PROCESSING_CONSENT: &str = "processing-consent";
+
 /// ABDM allows 4 ABHA addresses per mobile number.
 pub const ADDRESSES_PER_MOBILE: i64 = 4;
 
@@ -21,6 +24,9 @@ pub struct Session {
     pub address: String,
     pub person: PersonCard,
     pub addresses: Vec<AddressEntry>,
+    /// The person has agreed to this app processing their profile (asked once,
+    /// on their first login here).
+    pub consented: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -114,7 +120,15 @@ impl Phr {
             addresses.push(AddressEntry { address: a.clone(), is_default, signed_in });
         }
         addresses.sort_by(|x, y| y.is_default.cmp(&x.is_default).then_with(|| x.address.cmp(&y.address)));
-        Ok(Session { address: address.to_owned(), person: card(person.record), addresses })
+        // Consent is the person's: given with one of their addresses, it covers the rest.
+        let mut consented = false;
+        for a in &person.record.addresses {
+            if self.store.audited(PROCESSING_CONSENT, a).await? {
+                consented = true;
+                break;
+            }
+        }
+        Ok(Session { address: address.to_owned(), person: card(person.record), addresses, consented })
     }
 
     /// The address in use and a token for it that ABDM should still take: the
@@ -144,6 +158,17 @@ impl Phr {
         let expires_at = token_expiry(&token).unwrap_or(self.clock.now());
         self.store.extend_session(address, expires_at).await?;
         Ok(token)
+    }
+
+    /// Records that the address in use agreed to this app processing its profile.
+    pub async fn agree_to_processing(&self) -> Result<Session, Error> {
+        let active = self.store.active_session().await?.ok_or_else(not_signed_in)?;
+        if !self.store.audited(PROCESSING_CONSENT, &active.address).await? {
+            self.store
+                .append_audit(self.clock.now(), &active.address, PROCESSING_CONSENT, Some(&active.address))
+                .await?;
+        }
+        self.changed_session().await
     }
 
     /// Adds another address to the signed-in person. When the mobile is known to
