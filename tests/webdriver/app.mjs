@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 // Starts tauri-driver and a WebDriver session on the real app binary, for the specs.
 // The app runs in whatever XDG folders and ABHA_* variables the caller set; the
 // test command points them at a temp dir, so a spec never sees a user's data.
@@ -87,7 +88,12 @@ export async function saveScreenshot(browser, name) {
  */
 export function appForSpecs() {
   const app = {};
-  before(async () => Object.assign(app, await launchApp()));
+  before(async () => {
+    Object.assign(app, await launchApp());
+    // OTPs sent before this launch (by earlier spec files) are not this spec's.
+    const sent = await app.browser.execute(() => window.__TAURI_INTERNALS__.invoke("demo_phone"));
+    app.usedOtps = new Set(sent.map((message) => message.otp));
+  });
   after(async () => app.stop?.());
   app.$ = (selector) => app.browser.$(selector);
   app.typeInto = async (selector, text) => {
@@ -101,11 +107,51 @@ export function appForSpecs() {
     await button.waitForClickable({ timeout: 10_000 });
     await button.click();
   };
-  /** The newest OTP the demo phone shows for `to` (masked). */
+  /**
+   * Waits for the home screen of `name`, agreeing to the processing consent on
+   * the way when this is the person's first login here.
+   */
+  app.home = async (name) => {
+    const consentOrHome = await app.$("#consent-agree, #home-title");
+    await consentOrHome.waitForDisplayed({ timeout: 10_000, timeoutMsg: "neither the consent nor home appeared" });
+    if ((await consentOrHome.getAttribute("id")) === "consent-agree") {
+      await saveScreenshot(app.browser, "consent");
+      await consentOrHome.click();
+    }
+    const title = await app.$("#home-title");
+    await title.waitForDisplayed({ timeout: 10_000 });
+    if (name) assert.equal(await title.getText(), `Welcome, ${name}`);
+    return title;
+  };
+  /** Logs out and waits until it is done (the next launch must find nobody signed in). */
+  app.logOut = async () => {
+    await app.clickButton("Log out");
+    await (await app.$("#login-contact")).waitForDisplayed({ timeout: 10_000, timeoutMsg: "logging out did not finish" });
+  };
+  /** Chooses the option showing `text` in a select, once the list has it. */
+  app.pick = async (selector, text) => {
+    const option = await (await app.$(selector)).$(`option=${text}`);
+    await option.waitForExist({ timeout: 10_000, timeoutMsg: `${selector} never offered ${text}` });
+    const select = await app.$(selector);
+    await select.waitForEnabled({ timeout: 10_000 });
+    await select.selectByVisibleText(text);
+  };
+  /**
+   * The newest OTP the demo phone shows for `to` (masked) that this app has not
+   * handed out before: the phone refreshes each second, and the specs share one
+   * demo sandbox, so an older OTP may still be on top for a moment.
+   */
   app.otpFor = async (to) => {
-    const message = await app.$(`#demo-phone li[data-to="${to}"] .otp`);
-    await message.waitForExist({ timeout: 10_000, timeoutMsg: `no OTP for ${to} on the demo phone` });
-    return message.getText();
+    const fresh = async () => {
+      const message = await app.$(`#demo-phone li[data-to="${to}"] .otp`);
+      if (!(await message.isExisting())) return null;
+      const otp = await message.getText();
+      return app.usedOtps.has(otp) ? null : otp;
+    };
+    await app.browser.waitUntil(fresh, { timeout: 10_000, timeoutMsg: `no new OTP for ${to} on the demo phone` });
+    const otp = await fresh();
+    app.usedOtps.add(otp);
+    return otp;
   };
   return app;
 }

@@ -1,15 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
 import type { IpcError } from "./bindings";
 import { demo, mockCommands } from "./test-ipc";
+import { setLang } from "./i18n.svelte";
+
+/** Signed in, not yet agreed to the processing consent. */
+const asha = {
+  address: "asha.verma@sbx",
+  person: {
+    fullName: "Asha Verma",
+    gender: "F",
+    yearOfBirth: 1987,
+    abhaNumberMasked: null,
+    mobileMasked: "******3210",
+    emailMasked: null,
+    kycVerified: false,
+  },
+  addresses: [{ address: "asha.verma@sbx", isDefault: false, signedIn: true }],
+  consented: false,
+};
 
 describe("App", () => {
   beforeEach(() => clearMocks());
   afterEach(() => {
     cleanup();
     clearMocks();
+    setLang("en");
   });
 
   it("shows the version, mode and ABDM host from app_info", async () => {
@@ -65,19 +83,8 @@ describe("App", () => {
 
   it("opens on the home screen when someone is signed in", async () => {
     mockCommands({
-      session: () => ({
-        address: "asha.verma@sbx",
-        person: {
-          fullName: "Asha Verma",
-          gender: "F",
-          yearOfBirth: 1987,
-          abhaNumberMasked: null,
-          mobileMasked: "******3210",
-          emailMasked: null,
-          kycVerified: false,
-        },
-        addresses: [{ address: "asha.verma@sbx", isDefault: false, signedIn: true }],
-      }),
+      session: () => ({ ...asha, consented: true }),
+      address_qr: () => "<svg/>",
     });
     render(App);
 
@@ -105,5 +112,56 @@ describe("App", () => {
     await fireEvent.click(screen.getByText("Continue"));
     await screen.findByLabelText("OTP");
     expect(screen.queryByText("You are offline.")).toBeNull();
+  });
+
+  it("asks for the processing consent on an address's first login, and goes home once agreed", async () => {
+    const calls = mockCommands({
+      session: () => asha,
+      agree_to_processing: () => ({ ...asha, consented: true }),
+      address_qr: () => "<svg/>",
+    });
+    render(App);
+
+    const title = await screen.findByText("Personal Data Processing Consent");
+    await waitFor(() => expect(document.activeElement).toBe(title));
+    expect(screen.queryByText("Welcome, Asha Verma")).toBeNull();
+    await fireEvent.click(screen.getByText("I agree"));
+    expect(await screen.findByText("Welcome, Asha Verma")).toBeTruthy();
+    expect(calls.some((c) => c.cmd === "agree_to_processing")).toBe(true);
+  });
+
+  it("declining the consent logs out", async () => {
+    let signedIn = true;
+    mockCommands({
+      session: () => (signedIn ? asha : null),
+      logout: () => {
+        signedIn = false;
+        return null;
+      },
+    });
+    render(App);
+
+    await fireEvent.click(await screen.findByText("Not now (log out)"));
+    expect(await screen.findByText("Create ABHA address")).toBeTruthy();
+  });
+
+  it("switches to Hindi at run time without losing what was typed", async () => {
+    mockCommands({ login_by_contact: () => { throw { code: "INVALID_MOBILE", message: "raw" }; } });
+    render(App);
+
+    const input = await screen.findByLabelText("Mobile number or email");
+    await fireEvent.input(input, { target: { value: "12345" } });
+    await fireEvent.click(screen.getByText("Continue"));
+    await screen.findByText(/10-digit mobile number/);
+
+    await fireEvent.click(screen.getByText("हिन्दी"));
+    expect(await screen.findByText("ABHA पता बनाएँ")).toBeTruthy();
+    expect(screen.getByRole("alert").textContent).toContain("10 अंकों का मोबाइल नंबर");
+    expect((screen.getByLabelText("मोबाइल नंबर या ईमेल") as HTMLInputElement).value).toBe("12345");
+    expect(screen.getByText("हिन्दी").getAttribute("aria-pressed")).toBe("true");
+    expect(document.documentElement.lang).toBe("hi");
+
+    await fireEvent.click(screen.getByText("English"));
+    expect(await screen.findByText("Create ABHA address")).toBeTruthy();
   });
 });

@@ -1,5 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { describeError, errorMessages, toIpcError } from "./errors";
+import { afterEach, describe, expect, it } from "vitest";
+import { describeError, toIpcError } from "./errors";
+import { setLang } from "./i18n.svelte";
+import { enErrors } from "./locales/en";
+import { hiErrors } from "./locales/hi";
+
+afterEach(() => setLang("en"));
 
 describe("toIpcError", () => {
   it("keeps a well-formed IpcError", () => {
@@ -13,7 +18,7 @@ describe("toIpcError", () => {
   });
 
   it("keeps a known code but never the backend's text", () => {
-    expect(describeError({ code: "OTP_EXPIRED", message: "raw text 9876543210" })).toBe(errorMessages.OTP_EXPIRED);
+    expect(describeError({ code: "OTP_EXPIRED", message: "raw text 9876543210" })).toBe(enErrors.OTP_EXPIRED);
   });
 
   it("turns an unknown code into INTERNAL rather than trusting it", () => {
@@ -21,19 +26,26 @@ describe("toIpcError", () => {
   });
 });
 
-describe("errorMessages", () => {
-  it("has a sentence for every code", () => {
-    for (const [code, message] of Object.entries(errorMessages)) {
-      expect(message.length, code).toBeGreaterThan(10);
-      expect(message.endsWith("."), code).toBe(true);
+describe("error messages", () => {
+  it("have a sentence for every code in both languages", () => {
+    for (const table of [enErrors, hiErrors]) {
+      for (const [code, message] of Object.entries(table)) {
+        expect(message.length, code).toBeGreaterThan(10);
+        expect(/[.।]$/.test(message), code).toBe(true);
+      }
     }
+  });
+
+  it("follow the chosen language", () => {
+    setLang("hi");
+    expect(describeError({ code: "OTP_EXPIRED", message: "" })).toBe(hiErrors.OTP_EXPIRED);
   });
 });
 
 describe("describeError", () => {
   it("always answers with a message from the table", () => {
     for (const rejection of [undefined, null, 42, new Error("boom"), { code: "INTERNAL", message: "raw" }]) {
-      expect(Object.values(errorMessages)).toContain(describeError(rejection));
+      expect(Object.values(enErrors)).toContain(describeError(rejection));
     }
   });
 });

@@ -7,12 +7,6 @@ import { appForSpecs, saveScreenshot } from "../app.mjs";
 const app = appForSpecs();
 const { $, typeInto, clickButton, otpFor } = app;
 
-async function newestOtp(to, count) {
-  const messages = () => app.browser.$$(`#demo-phone li[data-to="${to}"] .otp`);
-  await app.browser.waitUntil(async () => (await messages()).length >= count, { timeout: 10_000 });
-  return (await messages())[0].getText();
-}
-
 async function activeAddressBecomes(address) {
   const active = await $("#active-address");
   await active.waitUntil(async function () {
@@ -23,10 +17,18 @@ async function activeAddressBecomes(address) {
 test("add an address, log into it, switch back without an OTP, change the password", async () => {
   await typeInto("#login-contact", "9876543210");
   await clickButton("Continue");
-  await typeInto("#login-otp", await newestOtp("******3210", 1));
+  await typeInto("#login-otp", await otpFor("******3210"));
   await clickButton("Verify");
   await clickButton("asha.verma@sbx");
+  await app.home("Asha Verma");
   await activeAddressBecomes("asha.verma@sbx");
+  const qr = await $("#address-qr img");
+  await qr.waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await qr.getAttribute("alt"), "QR code of asha.verma@sbx");
+  await app.browser.waitUntil(() => qr.getProperty("naturalWidth").then((width) => width > 0), {
+    timeout: 10_000,
+    timeoutMsg: "the QR code image did not decode",
+  });
 
   await typeInto("#add-address", "asha.clinic");
   await clickButton("Add");
@@ -34,7 +36,7 @@ test("add an address, log into it, switch back without an OTP, change the passwo
   await added.waitForDisplayed({ timeout: 10_000 });
 
   await clickButton("Log in to it");
-  await typeInto("#home-otp", await newestOtp("******3210", 2));
+  await typeInto("#home-otp", await otpFor("******3210"));
   await clickButton("Verify");
   await activeAddressBecomes("asha.clinic@sbx");
 
@@ -51,6 +53,5 @@ test("add an address, log into it, switch back without an OTP, change the passwo
   await notice.waitForDisplayed({ timeout: 10_000 });
   assert.equal(await notice.getText(), "Your password is successfully changed.");
 
-  await clickButton("Log out");
-  await (await $("#login-contact")).waitForDisplayed({ timeout: 10_000 });
+  await app.logOut();
 });

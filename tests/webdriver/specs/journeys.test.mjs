@@ -14,17 +14,9 @@ async function choose(label) {
   await option.click();
 }
 
-async function homeOf(name) {
-  const title = await $("#home-title");
-  await title.waitForDisplayed({ timeout: 10_000 });
-  assert.equal(await title.getText(), `Welcome, ${name}`);
-}
+const homeOf = (name) => app.home(name);
 
-async function logOut() {
-  await clickButton("Log out");
-  await (await $("button=Log in")).waitForDisplayed({ timeout: 10_000 });
-  await clickButton("Log in");
-}
+const logOut = () => app.logOut();
 
 test("log in by ABHA address with its password", async () => {
   await choose("With ABHA address");

@@ -28,12 +28,9 @@ test("log in by mobile with the OTP from the demo phone, choose an address, log 
   await clickButton("Verify");
   await clickButton("ashav.pune@sbx");
 
-  const title = await $("#home-title");
-  await title.waitForDisplayed({ timeout: 10_000 });
-  assert.equal(await title.getText(), "Welcome, Asha Verma");
+  await app.home("Asha Verma");
   assert.equal(await (await $("#active-address")).getText(), "ashav.pune@sbx");
   await saveScreenshot(app.browser, "home");
 
-  await clickButton("Log out");
-  await (await $("#login-contact")).waitForDisplayed({ timeout: 10_000 });
+  await app.logOut();
 });

@@ -1,0 +1,8 @@
+/**
+ * Moves keyboard focus to an element as it appears, so a person working by
+ * keyboard or screen reader continues at the new step instead of at the top
+ * of the page (the element they pressed is gone).
+ */
+export function focusOnMount(node: HTMLElement) {
+  node.focus();
+}
