@@ -40,7 +40,10 @@ pub async fn unlock(app: State<'_, Started>, passphrase: String) -> Reply<DataLo
 #[tauri::command]
 #[specta::specta]
 pub async fn session(app: State<'_, Started>) -> Reply<Option<Session>> {
-    Ok(phr(&app)?.session().await?)
+    let session = phr(&app)?.session().await?;
+    // The page's last start-up call: scripts/measure-launch times launch to here.
+    tracing::debug!("session read");
+    Ok(session)
 }
 
 #[tauri::command]

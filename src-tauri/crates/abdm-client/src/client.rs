@@ -272,6 +272,38 @@ impl AbdmClient {
     }
 }
 
+impl AbdmClient {
+    /// A gateway call that ABDM answers 202 and then calls back: POSTed once with
+    /// the session token and `X-CM-ID`, again once only if the session was refused.
+    pub(crate) async fn post_accepted<B: Serialize>(&self, path: &str, cm_id: &str, body: &B) -> Result<(), AbdmError> {
+        let body = serde_json::to_value(body).expect("request bodies serialise");
+        for attempt in 0..2 {
+            let token = self.gateway_token().await?;
+            let builder = self
+                .inner
+                .http
+                .post(self.inner.config.gateway_base_url.endpoint(path))
+                .header("X-CM-ID", cm_id)
+                .bearer_auth(token.expose())
+                .json(&body);
+            let response = self.send(builder).await?;
+            if response.status() == reqwest::StatusCode::UNAUTHORIZED && attempt == 0 {
+                self.forget_session().await;
+                continue;
+            }
+            let (status, raw) = read(response).await?;
+            return if (200..300).contains(&status) { Ok(()) } else { Err(rejected(status, raw)) };
+        }
+        unreachable!("the loop returns on its second pass")
+    }
+
+    /// `GET /v0.5/certs`: the keys the gateway signs its callbacks with.
+    pub async fn gateway_certs(&self) -> Result<abdm_types::gateway::Certs, AbdmError> {
+        let url = self.inner.config.gateway_base_url.endpoint("v0.5/certs");
+        retry_safe(|| async { decode(self.send(self.inner.http.get(url.clone())).await?).await }).await
+    }
+}
+
 /// ABDM hands tokens out with `Bearer ` in front and wants them back the same way.
 fn bearer(token: &Sensitive<String>) -> String {
     let raw = token.expose();

@@ -5,11 +5,13 @@
 //! keeps one gateway session for all callers, and reports failures as
 //! [`AbdmError`], which keeps the status, ABDM's codes and the raw body.
 
+pub mod bridge;
 mod client;
 mod config;
 mod crypto;
 mod error;
 mod phr;
+mod user_auth;
 
 pub use client::{AbdmClient, ClientOptions};
 pub use config::{AbdmConfig, BaseUrl, BaseUrlError};

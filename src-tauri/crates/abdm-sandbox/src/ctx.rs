@@ -46,6 +46,8 @@ pub(crate) struct Ctx {
     pub clock: Arc<Clock>,
     pub faults: Arc<Faults>,
     pub state_file: Option<Arc<PathBuf>>,
+    /// Posts the gateway's callbacks to the bridge.
+    pub http: reqwest::Client,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

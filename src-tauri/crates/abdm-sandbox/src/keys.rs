@@ -16,6 +16,8 @@ use rsa::{
 use serde::{Serialize, de::DeserializeOwned};
 
 const DEMO_KEY_PEM: &str = include_str!("../keys/demo-sandbox-key.pem");
+/// The `kid` of every token the sandbox signs, and of its key in `/v0.5/certs`.
+pub(crate) const KEY_ID: &str = "abdm-sandbox";
 
 pub(crate) struct Keys {
     private: RsaPrivateKey,
@@ -45,6 +47,13 @@ impl Keys {
         &self.public_der_base64
     }
 
+    /// The public modulus and exponent, big-endian, for the JWKS.
+    pub(crate) fn public_numbers(&self) -> (Vec<u8>, Vec<u8>) {
+        use rsa::traits::PublicKeyParts;
+        let public = self.private.to_public_key();
+        (public.n().to_bytes_be(), public.e().to_bytes_be())
+    }
+
     /// Decrypts a base64 PKCS#1 v1.5 ciphertext. Plain text, other paddings and
     /// other keys all fail, as they do at ABDM.
     pub(crate) fn decrypt(&self, ciphertext_base64: &str) -> Result<String, NotDecryptable> {
@@ -54,7 +63,7 @@ impl Keys {
     }
 
     pub(crate) fn sign_jwt<C: Serialize>(&self, claims: &C) -> String {
-        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT","kid":"abdm-sandbox"}"#);
+        let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"RS256","typ":"JWT","kid":"{KEY_ID}"}}"#));
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("claims serialise"));
         let signing_input = format!("{header}.{body}");
         let signature: Signature = self.signing.sign(signing_input.as_bytes());

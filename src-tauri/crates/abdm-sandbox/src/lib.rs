@@ -15,6 +15,7 @@ mod controls;
 mod ctx;
 mod error;
 mod faults;
+mod gateway;
 mod handlers;
 mod keys;
 mod lgd;
@@ -37,6 +38,7 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 pub use ctx::Clock;
 pub use error::Fail;
 pub use faults::{Fault, FaultKind};
+pub use gateway::DirectRequest;
 pub use world::SentOtp;
 
 use crate::{ctx::Ctx, faults::Faults, keys::Keys, world::World};
@@ -106,6 +108,23 @@ impl SandboxHandle {
         self.ctx.faults.add(fault);
     }
 
+    /// DIRECT-mode authentication requests waiting for the patient, as their PHR
+    /// app (in demo mode, the demo phone) shows them.
+    pub fn direct_requests(&self) -> Vec<DirectRequest> {
+        self.ctx.direct_requests()
+    }
+
+    /// The patient approves (`grant`) or denies a DIRECT request; the requester
+    /// gets `notify`. `false` when no such request is open.
+    pub fn answer_direct(&self, transaction_id: &str, grant: bool) -> bool {
+        self.ctx.answer_direct(transaction_id, grant)
+    }
+
+    /// `resp.requestId`s of the `on-notify` acknowledgements received.
+    pub fn notify_acks(&self) -> Vec<String> {
+        self.ctx.world().notify_acks.clone()
+    }
+
     /// Stops accepting connections, lets requests in flight finish, and waits.
     pub async fn shutdown(self) -> io::Result<()> {
         // The server may already have stopped on its own; then there is nobody to tell.
@@ -127,6 +146,10 @@ pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<S
         clock: Arc::default(),
         faults: Arc::new(Faults::default()),
         state_file: options.state_file.clone().map(Arc::new),
+        http: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(io::Error::other)?,
     };
     if ctx.world().accounts.is_empty() {
         let now = ctx.now();
@@ -186,8 +209,18 @@ fn router(ctx: Ctx, controls: bool) -> Router {
         .nest("/v1/apps", apps)
         .route("/v1/account/update/phr-address", post(update_phr_address))
         .route("/logout", post(logout));
-    let gateway = Router::new().route("/v0.5/sessions", post(gateway_sessions));
-    let mut app = Router::new().nest("/cm", cm).nest("/gateway", gateway);
+    let gateway = Router::new()
+        .route("/v0.5/sessions", post(gateway_sessions))
+        .route("/v0.5/certs", get(gateway::certs))
+        .route("/v0.5/.well-known/openid-configuration", get(gateway::openid_configuration))
+        .route("/v0.5/users/auth/fetch-modes", post(gateway::fetch_modes))
+        .route("/v0.5/users/auth/init", post(gateway::init))
+        .route("/v0.5/users/auth/confirm", post(gateway::confirm))
+        .route("/v0.5/users/auth/on-notify", post(gateway::on_notify));
+    let mut app = Router::new()
+        .nest("/cm", cm)
+        .nest("/gateway", gateway)
+        .route("/devservice/v1/bridges", axum::routing::patch(gateway::set_bridge));
     if controls {
         app = app.nest("/_sandbox", controls::router());
     }

@@ -187,6 +187,15 @@ pub struct SentOtp {
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct World {
+    /// Where gateway callbacks go (`PATCH /devservice/v1/bridges`).
+    #[serde(default)]
+    pub bridge_url: Option<String>,
+    /// Patient authentications a HIP/HIU started, by transaction id.
+    #[serde(default)]
+    pub user_auths: HashMap<String, crate::gateway::UserAuth>,
+    /// `resp.requestId`s of the on-notify acknowledgements received.
+    #[serde(default)]
+    pub notify_acks: Vec<String>,
     pub accounts: BTreeMap<String, Account>,
     pub kyc: BTreeMap<String, KycRecord>,
     pub txns: HashMap<String, Txn>,
@@ -194,7 +203,7 @@ pub struct World {
     pub revoked: HashSet<String>,
 }
 
-fn new_otp() -> String {
+pub(crate) fn new_otp() -> String {
     format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))
 }
 
@@ -223,7 +232,7 @@ impl World {
     }
 
     /// "Sends" an OTP: it lands in the outbox, where the demo phone and tests read it.
-    fn send(&mut self, channel: &Channel, otp: String, txn_id: &str, now: i64, expires_at: i64) {
+    pub(crate) fn send(&mut self, channel: &Channel, otp: String, txn_id: &str, now: i64, expires_at: i64) {
         self.outbox.push(SentOtp {
             to: channel.address().to_owned(),
             otp,

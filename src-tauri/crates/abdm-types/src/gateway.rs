@@ -56,3 +56,379 @@ pub struct GatewayErrorBody {
     pub code: i64,
     pub message: String,
 }
+
+// ---- User authentication (HIP/HIU side), `/v0.5/users/auth/*` ----
+//
+// A HIP/HIU sends fetch-modes, init, confirm and on-notify and gets 202; the
+// answers arrive later as callbacks the gateway POSTs to the HIP/HIU's bridge
+// URL, correlated by `resp.requestId` (or `auth.transactionId` for notify).
+
+/// Why the patient is being authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuthPurpose {
+    Kyc,
+    Link,
+    KycAndLink,
+}
+
+/// How the patient proves it is them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum GatewayAuthMode {
+    MobileOtp,
+    AadhaarOtp,
+    Demographics,
+    /// The patient approves in their PHR app; the answer comes as `notify`.
+    Direct,
+}
+
+/// `{type: "HIP"|"HIU", id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthRequester {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+}
+
+/// `POST /v0.5/users/auth/fetch-modes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FetchModesRequest {
+    pub request_id: String,
+    /// UTC with milliseconds and `Z`.
+    pub timestamp: String,
+    pub query: FetchModesQuery,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchModesQuery {
+    /// The patient's ABHA address.
+    pub id: String,
+    pub purpose: AuthPurpose,
+    pub requester: AuthRequester,
+}
+
+/// `POST /v0.5/users/auth/init`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthInitRequest {
+    pub request_id: String,
+    pub timestamp: String,
+    pub query: AuthInitQuery,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthInitQuery {
+    pub id: String,
+    pub purpose: AuthPurpose,
+    #[serde(default)]
+    pub auth_mode: Option<GatewayAuthMode>,
+    pub requester: AuthRequester,
+}
+
+/// `POST /v0.5/users/auth/confirm`: an OTP (`authCode`) or the demographics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthConfirmRequest {
+    pub request_id: String,
+    pub timestamp: String,
+    pub transaction_id: String,
+    pub credential: AuthCredential,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthCredential {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demographic: Option<Demographic>,
+}
+
+impl std::fmt::Debug for AuthCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthCredential(<redacted>)")
+    }
+}
+
+/// What the front desk reads off the patient for DEMOGRAPHICS; must match the account.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Demographic {
+    pub name: String,
+    /// `M`, `F`, `O` or `U`.
+    pub gender: String,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<TypedValue>,
+}
+
+impl std::fmt::Debug for Demographic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Demographic(<redacted>)")
+    }
+}
+
+/// `{type, value}`: `MOBILE` on confirm; `MOBILE`, `MR`, `NDHM_HEALTH_NUMBER`, `HEALTH_ID` on a patient.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypedValue {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+}
+
+impl std::fmt::Debug for TypedValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TypedValue({}, <redacted>)", self.kind)
+    }
+}
+
+/// `POST /v0.5/users/auth/on-notify`: the HIP/HIU acknowledges a DIRECT-mode notify.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnNotifyRequest {
+    pub request_id: String,
+    pub timestamp: String,
+    pub acknowledgement: Acknowledgement,
+    pub resp: RequestReference,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    /// `OK`.
+    pub status: String,
+}
+
+/// `resp` of a callback: the `requestId` it answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestReference {
+    pub request_id: String,
+}
+
+/// The error inside a callback body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackError {
+    pub code: i64,
+    pub message: String,
+}
+
+/// A callback answering one request (`resp.requestId`): `auth` when it
+/// worked, `error` when it did not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Answer<A> {
+    pub request_id: String,
+    pub timestamp: String,
+    #[serde(default = "Option::default")]
+    pub auth: Option<A>,
+    #[serde(default)]
+    pub error: Option<CallbackError>,
+    pub resp: RequestReference,
+}
+
+/// Callback `on-fetch-modes`.
+pub type OnFetchModes = Answer<FetchedModes>;
+/// Callback `on-init`: the transaction and where the OTP went.
+pub type OnInit = Answer<InitAuth>;
+/// Callback `on-confirm`: the linking token and/or the demographics.
+pub type OnConfirm = Answer<ConfirmedAuth>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchedModes {
+    pub purpose: AuthPurpose,
+    pub modes: Vec<GatewayAuthMode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitAuth {
+    pub transaction_id: String,
+    pub mode: GatewayAuthMode,
+    #[serde(default)]
+    pub meta: Option<AuthMeta>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthMeta {
+    #[serde(default)]
+    pub hint: Option<String>,
+    /// When the OTP or the approval request expires.
+    #[serde(default)]
+    pub expiry: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmedAuth {
+    /// A linking token (LINK, KYC_AND_LINK).
+    #[serde(default)]
+    pub access_token: Option<String>,
+    #[serde(default)]
+    pub validity: Option<TokenValidity>,
+    /// The demographics (KYC, KYC_AND_LINK).
+    #[serde(default)]
+    pub patient: Option<VerifiedPatient>,
+}
+
+impl std::fmt::Debug for ConfirmedAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfirmedAuth")
+            .field("has_access_token", &self.access_token.is_some())
+            .field("validity", &self.validity)
+            .field("has_patient", &self.patient.is_some())
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenValidity {
+    pub purpose: AuthPurpose,
+    pub requester: AuthRequester,
+    pub expiry: String,
+    pub limit: u32,
+}
+
+/// The patient's demographics as the consent manager verified them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifiedPatient {
+    /// The ABHA address.
+    pub id: String,
+    pub name: String,
+    pub gender: String,
+    pub year_of_birth: u16,
+    #[serde(default)]
+    pub address: Option<PatientAddress>,
+    #[serde(default)]
+    pub identifiers: Vec<TypedValue>,
+}
+
+impl std::fmt::Debug for VerifiedPatient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("VerifiedPatient(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientAddress {
+    #[serde(default)]
+    pub line: Option<String>,
+    #[serde(default)]
+    pub district: Option<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub pincode: Option<String>,
+}
+
+/// Callback `notify` (DIRECT mode), correlated by `auth.transactionId`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notify {
+    pub request_id: String,
+    pub timestamp: String,
+    pub auth: NotifyAuth,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotifyAuth {
+    pub transaction_id: String,
+    /// `GRANTED` or `DENIED`.
+    pub status: String,
+    #[serde(default)]
+    pub access_token: Option<String>,
+    #[serde(default)]
+    pub validity: Option<TokenValidity>,
+    #[serde(default)]
+    pub patient: Option<VerifiedPatient>,
+}
+
+impl std::fmt::Debug for NotifyAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotifyAuth")
+            .field("transaction_id", &self.transaction_id)
+            .field("status", &self.status)
+            .field("has_patient", &self.patient.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `GET /v0.5/certs`: the keys that sign the gateway's callback JWTs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certs {
+    pub keys: Vec<Jwk>,
+}
+
+/// One RSA signing key; `n` and `e` base64url without padding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Jwk {
+    pub kid: String,
+    pub kty: String,
+    #[serde(default)]
+    pub alg: Option<String>,
+    #[serde(rename = "use", default)]
+    pub usage: Option<String>,
+    pub n: String,
+    pub e: String,
+}
+
+/// A gateway `timestamp`: UTC, milliseconds, `Z` (`2023-05-09T21:10:36.177Z`).
+pub fn timestamp(unix_millis: i64) -> String {
+    let (secs, millis) = (unix_millis.div_euclid(1000), unix_millis.rem_euclid(1000));
+    let (days, day_secs) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        day_secs / 3600,
+        day_secs % 3600 / 60,
+        day_secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_utc_with_milliseconds() {
+        assert_eq!(timestamp(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(timestamp(1_683_666_636_177), "2023-05-09T21:10:36.177Z");
+        assert_eq!(timestamp(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn callbacks_read_the_documented_shapes() {
+        let on_init: OnInit = serde_json::from_str(
+            r#"{"requestId":"5f7a535d","timestamp":"2019-12-30T12:01:55Z","auth":{"transactionId":"t1","mode":"MOBILE_OTP","meta":{"hint":null,"expiry":"2019-12-30T12:11:55Z"}},"error":null,"resp":{"requestId":"r1"}}"#,
+        )
+        .unwrap();
+        assert_eq!(on_init.auth.unwrap().mode, GatewayAuthMode::MobileOtp);
+        let failed: OnFetchModes = serde_json::from_str(
+            r#"{"requestId":"a","timestamp":"t","auth":null,"error":{"code":1404,"message":"not found"},"resp":{"requestId":"r"}}"#,
+        )
+        .unwrap();
+        assert_eq!(failed.error.unwrap().code, 1404);
+        let query = serde_json::to_value(FetchModesQuery {
+            id: "a@sbx".into(),
+            purpose: AuthPurpose::KycAndLink,
+            requester: AuthRequester { kind: "HIP".into(), id: "h".into() },
+        })
+        .unwrap();
+        assert_eq!(query["purpose"], "KYC_AND_LINK");
+        assert_eq!(query["requester"]["type"], "HIP");
+    }
+}

@@ -9,3 +9,4 @@ mod login;
 mod odd_servers;
 mod registration;
 mod session;
+mod user_auth;

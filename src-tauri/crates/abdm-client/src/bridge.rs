@@ -1,0 +1,286 @@
+//! The bridge: where the gateway's callbacks arrive, in the app's own process.
+//!
+//! Each callback must carry a gateway-signed RS256 JWT (keys from `/v0.5/certs`,
+//! fetched again when a new `kid` shows up; audience `account`; unexpired) and
+//! exactly one of `X-HIP-ID` / `X-HIU-ID`, naming this workstation. Accepted ones
+//! are answered 202 and handed to whoever waits for them, matched by
+//! `resp.requestId` (or `auth.transactionId` for `notify`). One that arrives
+//! before anybody waits is kept until asked for; a duplicate changes nothing.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use abdm_types::gateway::*;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    routing::post,
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use rsa::{
+    BigUint, RsaPublicKey,
+    pkcs1v15::{Signature, VerifyingKey},
+    sha2::Sha256,
+    signature::Verifier,
+};
+use serde::{Deserialize, de::DeserializeOwned};
+use tokio::sync::{RwLock, oneshot};
+
+use crate::AbdmClient;
+
+/// Callbacks kept for a waiter that has not asked yet, at most.
+const EARLY_LIMIT: usize = 1024;
+
+/// One callback from the gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    FetchModes(OnFetchModes),
+    Init(OnInit),
+    Confirm(OnConfirm),
+    Notify(Notify),
+}
+
+/// Nothing came back in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the gateway did not call back in time")]
+pub struct NoCallback;
+
+enum Slot {
+    Waiting(oneshot::Sender<Callback>),
+    Arrived(Box<Callback>),
+    Done,
+}
+
+/// The receiving end of the gateway's callbacks. Cheap to clone.
+#[derive(Clone)]
+pub struct Bridge {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: AbdmClient,
+    keys: RwLock<HashMap<String, VerifyingKey<Sha256>>>,
+    slots: Mutex<(HashMap<String, Slot>, Vec<String>)>,
+}
+
+impl std::fmt::Debug for Bridge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bridge").field("requester_id", &self.inner.client.config().requester_id).finish_non_exhaustive()
+    }
+}
+
+/// Why a callback was refused.
+#[derive(Debug, PartialEq, Eq)]
+enum Refusal {
+    /// 401: no, forged, expired or foreign token, or meant for another HIP/HIU.
+    Unauthorized,
+    /// 400: a missing or doubled id header, or a body of the wrong shape.
+    BadRequest,
+}
+
+#[derive(Deserialize)]
+struct TokenHeader {
+    alg: String,
+    kid: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenClaims {
+    exp: i64,
+    aud: Option<serde_json::Value>,
+}
+
+impl Bridge {
+    /// `client` fetches the gateway's keys and names this workstation (`requester_id`).
+    pub fn new(client: AbdmClient) -> Self {
+        Self {
+            inner: Arc::new(Inner { client, keys: RwLock::default(), slots: Mutex::new((HashMap::new(), Vec::new())) }),
+        }
+    }
+
+    /// The four callback routes, relative to the bridge URL.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route(
+                "/v0.5/users/auth/on-fetch-modes",
+                post(|State(b), h, body| answer_callback(b, h, body, Callback::FetchModes)),
+            )
+            .route("/v0.5/users/auth/on-init", post(|State(b), h, body| answer_callback(b, h, body, Callback::Init)))
+            .route(
+                "/v0.5/users/auth/on-confirm",
+                post(|State(b), h, body| answer_callback(b, h, body, Callback::Confirm)),
+            )
+            .route("/v0.5/users/auth/notify", post(notify))
+            .with_state(self.clone())
+    }
+
+    /// The callback answering `key` (a request id, or a transaction id for
+    /// `notify`), whether it came already or comes within `timeout`.
+    pub async fn wait(&self, key: &str, timeout: Duration) -> Result<Callback, NoCallback> {
+        let receiver = {
+            let mut slots = self.slots();
+            match slots.0.remove(key) {
+                Some(Slot::Arrived(callback)) => {
+                    slots.0.insert(key.to_owned(), Slot::Done);
+                    return Ok(*callback);
+                }
+                Some(Slot::Done) => {
+                    slots.0.insert(key.to_owned(), Slot::Done);
+                    return Err(NoCallback);
+                }
+                Some(Slot::Waiting(_)) | None => {
+                    let (sender, receiver) = oneshot::channel();
+                    slots.0.insert(key.to_owned(), Slot::Waiting(sender));
+                    receiver
+                }
+            }
+        };
+        match tokio::time::timeout(timeout, receiver).await {
+            Ok(Ok(callback)) => Ok(callback),
+            _ => {
+                self.slots().0.remove(key);
+                Err(NoCallback)
+            }
+        }
+    }
+
+    fn slots(&self) -> std::sync::MutexGuard<'_, (HashMap<String, Slot>, Vec<String>)> {
+        self.inner.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn deliver(&self, key: String, callback: Callback) {
+        let mut slots = self.slots();
+        match slots.0.remove(&key) {
+            Some(Slot::Waiting(sender)) => {
+                let _ = sender.send(callback);
+                slots.0.insert(key, Slot::Done);
+            }
+            Some(kept @ (Slot::Arrived(_) | Slot::Done)) => {
+                tracing::debug!("a duplicate callback was ignored");
+                slots.0.insert(key, kept);
+            }
+            None => {
+                slots.1.push(key.clone());
+                slots.0.insert(key, Slot::Arrived(Box::new(callback)));
+                if slots.1.len() > EARLY_LIMIT {
+                    let oldest = slots.1.remove(0);
+                    if matches!(slots.0.get(&oldest), Some(Slot::Arrived(_))) {
+                        slots.0.remove(&oldest);
+                    }
+                }
+            }
+        }
+    }
+
+    async fn admit<T: DeserializeOwned>(&self, headers: &HeaderMap, body: &Bytes) -> Result<T, Refusal> {
+        let ours = &self.inner.client.config().requester_id;
+        let ids: Vec<_> = ["x-hip-id", "x-hiu-id"].iter().filter_map(|h| headers.get(*h)).collect();
+        let [id] = ids.as_slice() else { return Err(Refusal::BadRequest) };
+        let token = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .ok_or(Refusal::Unauthorized)?;
+        self.verify(token).await?;
+        if id.to_str().ok() != Some(ours.as_str()) {
+            return Err(Refusal::Unauthorized);
+        }
+        serde_json::from_slice(body).map_err(|_| Refusal::BadRequest)
+    }
+
+    async fn verify(&self, token: &str) -> Result<(), Refusal> {
+        let unauthorized = |_| Refusal::Unauthorized;
+        let (signing_input, signature) = token.rsplit_once('.').ok_or(Refusal::Unauthorized)?;
+        let (header, claims) = signing_input.split_once('.').ok_or(Refusal::Unauthorized)?;
+        let header: TokenHeader =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).map_err(|_| Refusal::Unauthorized)?)
+                .map_err(unauthorized)?;
+        if header.alg != "RS256" {
+            return Err(Refusal::Unauthorized);
+        }
+        let kid = header.kid.unwrap_or_default();
+        let key = self.key(&kid).await.ok_or(Refusal::Unauthorized)?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| Refusal::Unauthorized)?;
+        let signature = Signature::try_from(signature.as_slice()).map_err(|_| Refusal::Unauthorized)?;
+        key.verify(signing_input.as_bytes(), &signature).map_err(|_| Refusal::Unauthorized)?;
+        let claims: TokenClaims =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(claims).map_err(|_| Refusal::Unauthorized)?)
+                .map_err(unauthorized)?;
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
+        let for_us = match &claims.aud {
+            Some(serde_json::Value::String(aud)) => aud == "account",
+            Some(serde_json::Value::Array(auds)) => auds.iter().any(|a| a == "account"),
+            _ => false,
+        };
+        if claims.exp <= now || !for_us {
+            return Err(Refusal::Unauthorized);
+        }
+        Ok(())
+    }
+
+    /// The gateway's key `kid`; an unknown one makes the keys be fetched again once.
+    async fn key(&self, kid: &str) -> Option<VerifyingKey<Sha256>> {
+        if let Some(key) = self.inner.keys.read().await.get(kid) {
+            return Some(key.clone());
+        }
+        let certs = match self.inner.client.gateway_certs().await {
+            Ok(certs) => certs,
+            Err(err) => {
+                tracing::warn!(error = %err, "the gateway's keys could not be fetched");
+                return None;
+            }
+        };
+        let mut keys = self.inner.keys.write().await;
+        for jwk in certs.keys.into_iter().filter(|k| k.kty == "RSA") {
+            let (Ok(n), Ok(e)) = (URL_SAFE_NO_PAD.decode(&jwk.n), URL_SAFE_NO_PAD.decode(&jwk.e)) else { continue };
+            if let Ok(public) = RsaPublicKey::new(BigUint::from_bytes_be(&n), BigUint::from_bytes_be(&e)) {
+                keys.insert(jwk.kid, VerifyingKey::<Sha256>::new(public));
+            }
+        }
+        keys.get(kid).cloned()
+    }
+}
+
+fn answer(result: Result<(), Refusal>) -> StatusCode {
+    match result {
+        Ok(()) => StatusCode::ACCEPTED,
+        Err(Refusal::Unauthorized) => StatusCode::UNAUTHORIZED,
+        Err(Refusal::BadRequest) => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// A callback answering a request: it must carry `auth` or `error`.
+async fn answer_callback<A: DeserializeOwned>(
+    bridge: Bridge,
+    headers: HeaderMap,
+    body: Bytes,
+    wrap: fn(Answer<A>) -> Callback,
+) -> StatusCode {
+    answer(
+        async {
+            let callback: Answer<A> = bridge.admit(&headers, &body).await?;
+            if callback.auth.is_none() && callback.error.is_none() {
+                return Err(Refusal::BadRequest);
+            }
+            bridge.deliver(callback.resp.request_id.clone(), wrap(callback));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+async fn notify(State(bridge): State<Bridge>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    answer(
+        async {
+            let callback: Notify = bridge.admit(&headers, &body).await?;
+            bridge.deliver(callback.auth.transaction_id.clone(), Callback::Notify(callback));
+            Ok(())
+        }
+        .await,
+    )
+}
