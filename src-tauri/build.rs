@@ -36,6 +36,13 @@ fn main() {
         "districts",
         "agree_to_processing",
         "address_qr",
+        "verify_patient",
+        "verify_with",
+        "verify_otp",
+        "verify_demographics",
+        "verify_await_approval",
+        "demo_approvals",
+        "demo_answer_approval",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri-build failed to read tauri.conf.json or the capabilities");

@@ -1,8 +1,9 @@
 //! Every command is one call into `phr_core`. Failures cross as `{code, message}`.
 
+use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
 use phr_core::{
-    AppInfo, CachedPerson, Change, DataLock, KycMethod, LoginFlow, Phr, Place, ProfileForm, Session, SignedIn,
-    SignupFlow, Verified,
+    AppInfo, CachedPerson, Change, DataLock, DemographicsForm, KycMethod, LoginFlow, Phr, Place, ProfileForm, Session,
+    SignedIn, SignupFlow, Verification, Verified,
 };
 use tauri::State;
 
@@ -240,6 +241,38 @@ pub async fn find_people(app: State<'_, Started>, query: String) -> Reply<Vec<Ca
     Ok(phr(&app)?.find_people(&query).await?)
 }
 
+/// Asks ABDM how a walk-in patient can be verified for `purpose`.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_patient(app: State<'_, Started>, address: String, purpose: AuthPurpose) -> Reply<Verification> {
+    Ok(phr(&app)?.verify_patient(&address, purpose).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_with(app: State<'_, Started>, id: String, mode: GatewayAuthMode) -> Reply<Verification> {
+    Ok(phr(&app)?.verify_with(&id, mode).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_otp(app: State<'_, Started>, id: String, otp: String) -> Reply<Verification> {
+    Ok(phr(&app)?.verify_otp(&id, &otp).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_demographics(app: State<'_, Started>, id: String, form: DemographicsForm) -> Reply<Verification> {
+    Ok(phr(&app)?.verify_demographics(&id, form).await?)
+}
+
+/// Waits for the patient's answer in their PHR app (DIRECT mode).
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_await_approval(app: State<'_, Started>, id: String) -> Reply<Verification> {
+    Ok(phr(&app)?.verify_await_approval(&id).await?)
+}
+
 // ---- Demo mode ----
 
 /// An OTP the embedded sandbox "sent", as the demo phone shows it.
@@ -265,4 +298,36 @@ pub fn demo_phone(app: State<'_, Started>) -> Vec<PhoneMessage> {
         .take(10)
         .map(|m| PhoneMessage { to: phr_core::mask_contact(&m.to), otp: m.otp, sent_at: m.sent_at })
         .collect()
+}
+
+/// A request a demo patient's PHR app shows: "DEMO-HIP-001 wants to verify you".
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalRequest {
+    pub transaction_id: String,
+    pub patient: String,
+    pub requester_id: String,
+    pub purpose: AuthPurpose,
+}
+
+/// DIRECT-mode requests waiting on the demo patients; empty outside demo mode.
+#[tauri::command]
+#[specta::specta]
+pub fn demo_approvals(app: State<'_, Started>) -> Vec<ApprovalRequest> {
+    app.demo_direct_requests()
+        .into_iter()
+        .map(|r| ApprovalRequest {
+            transaction_id: r.transaction_id,
+            patient: r.patient,
+            requester_id: r.requester_id,
+            purpose: r.purpose,
+        })
+        .collect()
+}
+
+/// The demo patient approves (`grant`) or denies; `false` if it was no longer open.
+#[tauri::command]
+#[specta::specta]
+pub fn demo_answer_approval(app: State<'_, Started>, transaction_id: String, grant: bool) -> bool {
+    app.demo_answer_direct(&transaction_id, grant)
 }

@@ -54,6 +54,13 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             districts,
             agree_to_processing,
             address_qr,
+            verify_patient,
+            verify_with,
+            verify_otp,
+            verify_demographics,
+            verify_await_approval,
+            demo_approvals,
+            demo_answer_approval,
         ])
         .events(tauri_specta::collect_events![Changed])
         .typ::<IpcError>()

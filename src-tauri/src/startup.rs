@@ -2,13 +2,13 @@
 //! mode the embedded ABDM sandbox. Any failure stops the app before a window is
 //! usable, with a message that names what to fix.
 
-use std::{collections::HashMap, io, net::Ipv4Addr, path::PathBuf};
+use std::{collections::HashMap, io, net::Ipv4Addr, path::PathBuf, time::Duration};
 
-use abdm_client::{AbdmClient, AbdmConfig, BaseUrl};
+use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, bridge::Bridge};
 use abdm_sandbox::SandboxHandle;
 use abdm_types::{CmSuffix, Sensitive};
 use phr_core::{
-    AppConfig, AppInfo, Clock, ConfigError, LocalData, Mode, Target,
+    AppConfig, AppInfo, Clock, ConfigError, FrontDeskBridge, LocalData, Mode, Target,
     config::CONFIG_FILE_NAME,
     telemetry::{self, Telemetry, TelemetryError},
 };
@@ -66,14 +66,33 @@ pub enum StartError {
          application rust-keyring"
     )]
     NoClientSecret { client_id: String, service: String },
+    #[error("cannot receive ABDM's callbacks on {listen} (set `bridge.listen` or $ABHA_BRIDGE_LISTEN)")]
+    Bridge {
+        listen: std::net::SocketAddr,
+        #[source]
+        source: io::Error,
+    },
     #[error("cannot open the saved data")]
     Data(#[source] phr_core::Error),
 }
+
+/// How long the front desk waits for the gateway's answer to one step.
+const CALLBACK_WAIT: Duration = Duration::from_secs(30);
 
 impl Started {
     /// The embedded sandbox's outbox (demo mode only).
     pub fn demo_outbox(&self) -> Vec<abdm_sandbox::SentOtp> {
         self.sandbox.as_ref().map(SandboxHandle::outbox).unwrap_or_default()
+    }
+
+    /// DIRECT-mode requests the demo patients' PHR app shows (demo mode only).
+    pub fn demo_direct_requests(&self) -> Vec<abdm_sandbox::DirectRequest> {
+        self.sandbox.as_ref().map(SandboxHandle::direct_requests).unwrap_or_default()
+    }
+
+    /// A demo patient approves or denies in their PHR app.
+    pub fn demo_answer_direct(&self, transaction_id: &str, grant: bool) -> bool {
+        self.sandbox.as_ref().is_some_and(|s| s.answer_direct(transaction_id, grant))
     }
 }
 
@@ -106,6 +125,7 @@ impl Startup {
         };
         let mode = config.mode();
         let service = keyring_service(mode);
+        let (bridge_listen, bridge_url) = (config.bridge_listen, config.bridge_url.clone());
         let (abdm, secret, sandbox) = match config.target {
             Target::Demo => {
                 let (abdm, sandbox) = start_demo_sandbox().map_err(StartError::Sandbox)?;
@@ -119,11 +139,44 @@ impl Startup {
         tracing::info!(%mode, abdm_host = abdm.phr_base_url.host(), logs = %dirs.logs.display(), "started");
         let info = AppInfo::new(mode, &abdm);
         let client = AbdmClient::new(abdm, secret).map_err(|e| StartError::Data(e.into()))?;
+        let bridge = start_bridge(&client, bridge_listen, bridge_url.as_ref(), sandbox.is_some())?;
         let folder = dirs.data.join(mode.to_string());
-        let data = tauri::async_runtime::block_on(LocalData::open(client, &folder, &service, Clock::system()))
-            .map_err(StartError::Data)?;
+        let data =
+            tauri::async_runtime::block_on(LocalData::open(client, &folder, &service, Clock::system(), Some(bridge)))
+                .map_err(StartError::Data)?;
         Ok(Started { info, data, _telemetry: telemetry, sandbox })
     }
+}
+
+/// Receives the gateway's callbacks in this process. The embedded sandbox (or,
+/// with `bridge.public_url`, ABDM) is told where in the background: start-up
+/// does not wait on the network.
+fn start_bridge(
+    client: &AbdmClient,
+    listen: std::net::SocketAddr,
+    public_url: Option<&BaseUrl>,
+    demo: bool,
+) -> Result<FrontDeskBridge, StartError> {
+    let listener = tauri::async_runtime::block_on(tokio::net::TcpListener::bind(listen))
+        .map_err(|source| StartError::Bridge { listen, source })?;
+    let bound = listener.local_addr().map_err(|source| StartError::Bridge { listen, source })?;
+    let bridge = Bridge::new(client.clone());
+    tauri::async_runtime::spawn(bridge.clone().serve(listener));
+    let public = match public_url {
+        Some(url) => Some(url.endpoint("").to_string().trim_end_matches('/').to_owned()),
+        None => demo.then(|| format!("http://{bound}")),
+    };
+    if let Some(public) = public {
+        let client = client.clone();
+        tauri::async_runtime::spawn(async move {
+            match client.register_bridge(&public).await {
+                Ok(()) => tracing::info!("the gateway's callbacks come to this desk"),
+                Err(err) => tracing::warn!(error = %err, "the bridge URL could not be registered"),
+            }
+        });
+    }
+    tracing::info!(%bound, "bridge listening for the gateway's callbacks");
+    Ok(FrontDeskBridge { bridge, wait: CALLBACK_WAIT })
 }
 
 /// The installation's ABDM client secret, from the OS keyring.

@@ -5,6 +5,7 @@
 // Helpers outside #[test] fns are test code too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod front_desk;
 mod helpers;
 mod local;
 mod login;

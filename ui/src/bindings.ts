@@ -49,6 +49,17 @@ export const commands = {
 	agreeToProcessing: () => typedError<Session_Serialize, IpcError>(__TAURI_INVOKE("agree_to_processing")),
 	/**  The QR code of an address, as SVG. */
 	addressQr: (address: string) => typedError<string, IpcError>(__TAURI_INVOKE("address_qr", { address })),
+	/**  Asks ABDM how a walk-in patient can be verified for `purpose`. */
+	verifyPatient: (address: string, purpose: AuthPurpose) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_patient", { address, purpose })),
+	verifyWith: (id: string, mode: GatewayAuthMode) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_with", { id, mode })),
+	verifyOtp: (id: string, otp: string) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_otp", { id, otp })),
+	verifyDemographics: (id: string, form: DemographicsForm_Deserialize) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_demographics", { id, form })),
+	/**  Waits for the patient's answer in their PHR app (DIRECT mode). */
+	verifyAwaitApproval: (id: string) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_await_approval", { id })),
+	/**  DIRECT-mode requests waiting on the demo patients; empty outside demo mode. */
+	demoApprovals: () => __TAURI_INVOKE<ApprovalRequest[]>("demo_approvals"),
+	/**  The demo patient approves (`grant`) or denies; `false` if it was no longer open. */
+	demoAnswerApproval: (transactionId: string, grant: boolean) => __TAURI_INVOKE<boolean>("demo_answer_approval", { transactionId, grant }),
 };
 
 /** Events */
@@ -72,6 +83,17 @@ export type AppInfo = {
 	abdmHost: string,
 };
 
+/**  A request a demo patient's PHR app shows: "DEMO-HIP-001 wants to verify you". */
+export type ApprovalRequest = {
+	transactionId: string,
+	patient: string,
+	requesterId: string,
+	purpose: AuthPurpose,
+};
+
+/**  Why the patient is being authenticated. */
+export type AuthPurpose = "KYC" | "LINK" | "KYC_AND_LINK";
+
 /**  A person found in the cache. */
 export type CachedPerson = CachedPerson_Serialize | CachedPerson_Deserialize;
 
@@ -81,6 +103,8 @@ export type CachedPerson_Deserialize = {
 	addresses: string[],
 	/**  When the cache last heard of them (Unix seconds). */
 	updatedAt: number,
+	/**  When the front desk last verified them through ABDM. */
+	verifiedAt?: number | null,
 };
 
 /**  A person found in the cache. */
@@ -89,6 +113,8 @@ export type CachedPerson_Serialize = {
 	addresses: string[],
 	/**  When the cache last heard of them (Unix seconds). */
 	updatedAt: number,
+	/**  When the front desk last verified them through ABDM. */
+	verifiedAt: number | null,
 };
 
 /**  What changed, for whoever shows it (the shell turns these into UI events). */
@@ -136,6 +162,29 @@ export type DataLock =
  */
 { state: "needsPassphrase"; firstTime: boolean };
 
+/**  The demographics the desk types for DEMOGRAPHICS mode. */
+export type DemographicsForm = DemographicsForm_Serialize | DemographicsForm_Deserialize;
+
+/**  The demographics the desk types for DEMOGRAPHICS mode. */
+export type DemographicsForm_Deserialize = {
+	fullName: string,
+	/**  `M`, `F` or `O`. */
+	gender: string,
+	/**  `YYYY-MM-DD`, or `YYYY` when only the year is known. */
+	dateOfBirth: string,
+	mobile?: string | null,
+};
+
+/**  The demographics the desk types for DEMOGRAPHICS mode. */
+export type DemographicsForm_Serialize = {
+	fullName: string,
+	/**  `M`, `F` or `O`. */
+	gender: string,
+	/**  `YYYY-MM-DD`, or `YYYY` when only the year is known. */
+	dateOfBirth: string,
+	mobile: string | null,
+};
+
 /**
  *  The closed set of failure kinds the UI branches on. Each has a human message in
  *  `ui/src/errors.ts` (a `Record<ErrorCode, string>`, so a new code without words
@@ -178,8 +227,21 @@ export type ErrorCode =
 "STORAGE_UNAVAILABLE" | 
 /**  The step asked for is not open (the flow ended, or was never started here). */
 "FLOW_NOT_FOUND" | 
+/**  The patient cannot be verified this way for this purpose. */
+"MODE_NOT_ALLOWED" | 
+/**  The name, gender, date of birth or mobile given do not match the account. */
+"DEMOGRAPHICS_MISMATCH" | 
+/**  The patient declined the request in their PHR app. */
+"VERIFICATION_DENIED" | 
+/**  ABDM accepted the request but its answer did not arrive in time. */
+"NO_CALLBACK" | 
 /**  A bug or an unexpected state: nothing the user can fix by retrying differently. */
 "INTERNAL";
+
+/**  How the patient proves it is them. */
+export type GatewayAuthMode = "MOBILE_OTP" | "AADHAAR_OTP" | "DEMOGRAPHICS" | 
+/**  The patient approves in their PHR app; the answer comes as `notify`. */
+"DIRECT";
 
 /**
  *  What a failed command gives the UI: a code from a closed set to branch on, and
@@ -451,8 +513,90 @@ export type SignupStep =
 /**  The new address is being chosen, with ABDM's suggestions. */
 { step: "choosingAddress"; suggestions: string[] };
 
+/**  What the front-desk screen shows of one verification. */
+export type Verification = Verification_Serialize | Verification_Deserialize;
+
+export type VerificationStep = VerificationStep_Serialize | VerificationStep_Deserialize;
+
+export type VerificationStep_Deserialize = 
+/**  ABDM's offered ways for this patient and purpose. */
+{ step: "choosingMode"; modes: GatewayAuthMode[] } | 
+/**  An OTP went to the patient's (Aadhaar-linked) mobile; it works until `expires_at`. */
+{ step: "awaitingOtp"; mode: GatewayAuthMode; expiresAt: number } | 
+/**  The desk enters the patient's name, gender, date of birth (and mobile). */
+{ step: "awaitingDemographics"; expiresAt: number } | 
+/**  The patient approves in their PHR app; waiting until `expires_at`. */
+{ step: "awaitingApproval"; expiresAt: number } | 
+/**  ABDM confirmed who they are. */
+{ step: "verified"; 
+/**  The demographics (KYC purposes); none for LINK alone. */
+card?: VerifiedCard_Deserialize | null; 
+/**  A linking token came with it (LINK purposes). */
+linked: boolean; verifiedAt: number };
+
+export type VerificationStep_Serialize = 
+/**  ABDM's offered ways for this patient and purpose. */
+{ step: "choosingMode"; modes: GatewayAuthMode[] } | 
+/**  An OTP went to the patient's (Aadhaar-linked) mobile; it works until `expires_at`. */
+{ step: "awaitingOtp"; mode: GatewayAuthMode; expiresAt: number } | 
+/**  The desk enters the patient's name, gender, date of birth (and mobile). */
+{ step: "awaitingDemographics"; expiresAt: number } | 
+/**  The patient approves in their PHR app; waiting until `expires_at`. */
+{ step: "awaitingApproval"; expiresAt: number } | 
+/**  ABDM confirmed who they are. */
+{ step: "verified"; 
+/**  The demographics (KYC purposes); none for LINK alone. */
+card: VerifiedCard_Serialize | null; 
+/**  A linking token came with it (LINK purposes). */
+linked: boolean; verifiedAt: number };
+
+/**  What the front-desk screen shows of one verification. */
+export type Verification_Deserialize = {
+	id: string,
+	patient: string,
+	purpose: AuthPurpose,
+	step: VerificationStep_Deserialize,
+};
+
+/**  What the front-desk screen shows of one verification. */
+export type Verification_Serialize = {
+	id: string,
+	patient: string,
+	purpose: AuthPurpose,
+	step: VerificationStep_Serialize,
+};
+
 /**  What an accepted OTP leads to. */
 export type Verified = { next: "choose"; value: LoginFlow } | { next: "signedIn"; value: SignedIn };
+
+/**  The verified demographics, numbers masked. */
+export type VerifiedCard = VerifiedCard_Serialize | VerifiedCard_Deserialize;
+
+/**  The verified demographics, numbers masked. */
+export type VerifiedCard_Deserialize = {
+	fullName: string,
+	gender: string,
+	yearOfBirth: number,
+	addressLine?: string | null,
+	district?: string | null,
+	state?: string | null,
+	pincode?: string | null,
+	mobileMasked?: string | null,
+	abhaNumberMasked?: string | null,
+};
+
+/**  The verified demographics, numbers masked. */
+export type VerifiedCard_Serialize = {
+	fullName: string,
+	gender: string,
+	yearOfBirth: number,
+	addressLine: string | null,
+	district: string | null,
+	state: string | null,
+	pincode: string | null,
+	mobileMasked: string | null,
+	abhaNumberMasked: string | null,
+};
 
 /**  How the person is logging in, as shown back to them (masked). */
 export type Via = { kind: "mobile"; shown: string } | { kind: "email"; shown: string } | { kind: "abhaNumber"; shown: string } | { kind: "address"; shown: string };

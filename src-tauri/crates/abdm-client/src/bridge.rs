@@ -119,6 +119,11 @@ impl Bridge {
             .with_state(self.clone())
     }
 
+    /// Serves the callback routes on `listener` until the process ends.
+    pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        axum::serve(listener, self.router()).await
+    }
+
     /// The callback answering `key` (a request id, or a transaction id for
     /// `notify`), whether it came already or comes within `timeout`.
     pub async fn wait(&self, key: &str, timeout: Duration) -> Result<Callback, NoCallback> {

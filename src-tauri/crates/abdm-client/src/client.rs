@@ -297,6 +297,18 @@ impl AbdmClient {
         unreachable!("the loop returns on its second pass")
     }
 
+    /// `PATCH /devservice/v1/bridges {"url"}`: where ABDM posts this client's
+    /// gateway callbacks. The dev service sits beside the gateway on ABDM's host.
+    pub async fn register_bridge(&self, bridge_url: &str) -> Result<(), AbdmError> {
+        let mut url = self.inner.config.gateway_base_url.endpoint("");
+        url.set_path("/devservice/v1/bridges");
+        let token = self.gateway_token().await?;
+        let builder =
+            self.inner.http.patch(url).bearer_auth(token.expose()).json(&serde_json::json!({"url": bridge_url}));
+        let (status, raw) = read(self.send(builder).await?).await?;
+        if (200..300).contains(&status) { Ok(()) } else { Err(rejected(status, raw)) }
+    }
+
     /// `GET /v0.5/certs`: the keys the gateway signs its callbacks with.
     pub async fn gateway_certs(&self) -> Result<abdm_types::gateway::Certs, AbdmError> {
         let url = self.inner.config.gateway_base_url.endpoint("v0.5/certs");

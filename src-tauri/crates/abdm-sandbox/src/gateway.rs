@@ -295,7 +295,7 @@ fn demographics_match(given: &Demographic, account: &Account) -> bool {
     };
     given.name.trim().eq_ignore_ascii_case(full_name.trim())
         && given.gender == account.gender
-        && (given.date_of_birth == date || given.date_of_birth.starts_with(&format!("{date}-")))
+        && given.date_of_birth == date
         && mobile_matches
 }
 

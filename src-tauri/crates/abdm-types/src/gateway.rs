@@ -65,6 +65,7 @@ pub struct GatewayErrorBody {
 
 /// Why the patient is being authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AuthPurpose {
     Kyc,
@@ -74,6 +75,7 @@ pub enum AuthPurpose {
 
 /// How the patient proves it is them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum GatewayAuthMode {
     MobileOtp,

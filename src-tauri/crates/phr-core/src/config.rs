@@ -71,17 +71,29 @@ impl Target {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppConfig {
     pub target: Target,
+    /// Where the gateway's callbacks are received (`127.0.0.1:0`: loopback, any port).
+    pub bridge_listen: std::net::SocketAddr,
+    /// The URL ABDM posts callbacks to, when it is not the listening address
+    /// itself (a clinic's public bridge that forwards here).
+    pub bridge_url: Option<BaseUrl>,
     /// A `tracing` filter such as `info` or `phr_core=debug,info`.
     pub log_filter: String,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { target: Target::Demo, log_filter: DEFAULT_LOG_FILTER.to_owned() }
+        Self {
+            target: Target::Demo,
+            log_filter: DEFAULT_LOG_FILTER.to_owned(),
+            bridge_listen: DEFAULT_BRIDGE_LISTEN,
+            bridge_url: None,
+        }
     }
 }
 
 const DEFAULT_LOG_FILTER: &str = "info";
+const DEFAULT_BRIDGE_LISTEN: std::net::SocketAddr =
+    std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
 const SANDBOX_PHR_BASE_URL: &str = "https://dev.abdm.gov.in/cm/";
 const SANDBOX_GATEWAY_BASE_URL: &str = "https://dev.abdm.gov.in/gateway/";
 
@@ -99,6 +111,8 @@ pub const GATEWAY_BASE_URL: Key = Key { file: "abdm.gateway_base_url", env: "ABH
 pub const CLIENT_ID: Key = Key { file: "abdm.client_id", env: "ABHA_CLIENT_ID" };
 pub const REQUESTER_ID: Key = Key { file: "abdm.requester_id", env: "ABHA_REQUESTER_ID" };
 pub const CM_SUFFIX: Key = Key { file: "abdm.cm_suffix", env: "ABHA_CM_SUFFIX" };
+pub const BRIDGE_LISTEN: Key = Key { file: "bridge.listen", env: "ABHA_BRIDGE_LISTEN" };
+pub const BRIDGE_URL: Key = Key { file: "bridge.public_url", env: "ABHA_BRIDGE_URL" };
 
 /// Where a value came from, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,6 +168,15 @@ struct RawFile {
     log: Option<String>,
     #[serde(default)]
     abdm: RawAbdm,
+    #[serde(default)]
+    bridge: RawBridge,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBridge {
+    listen: Option<String>,
+    public_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,6 +237,15 @@ impl AppConfig {
         let client_id = sources.parse(CLIENT_ID, raw.abdm.client_id, identifier)?;
         let requester_id = sources.parse(REQUESTER_ID, raw.abdm.requester_id, identifier)?;
 
+        let bridge_listen = sources
+            .parse(BRIDGE_LISTEN, raw.bridge.listen, |v| {
+                v.trim()
+                    .parse::<std::net::SocketAddr>()
+                    .map_err(|_| "must be an address and port such as 127.0.0.1:8089")
+            })?
+            .unwrap_or(DEFAULT_BRIDGE_LISTEN);
+        let bridge_url = sources.parse(BRIDGE_URL, raw.bridge.public_url, BaseUrl::parse)?;
+
         let missing = |key| ConfigError::Missing { key, mode, file: config_file.to_owned() };
         let target = match mode {
             Mode::Demo => Target::Demo,
@@ -235,7 +267,7 @@ impl AppConfig {
                 if sandbox { Target::AbdmSandbox(abdm) } else { Target::AbdmProduction(abdm) }
             }
         };
-        Ok(Self { target, log_filter })
+        Ok(Self { target, log_filter, bridge_listen, bridge_url })
     }
 
     pub fn mode(&self) -> Mode {
@@ -294,6 +326,20 @@ mod tests {
         }
         let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         AppConfig::load(&path, |k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn the_bridge_listens_on_loopback_unless_configured() {
+        let config = load(None, &[]).unwrap();
+        assert_eq!(config.bridge_listen.to_string(), "127.0.0.1:0");
+        assert_eq!(config.bridge_url, None);
+        let config =
+            load(Some("[bridge]\nlisten = \"0.0.0.0:8089\"\npublic_url = \"https://clinic.example.in/abdm/\"\n"), &[])
+                .unwrap();
+        assert_eq!(config.bridge_listen.to_string(), "0.0.0.0:8089");
+        assert!(config.bridge_url.is_some());
+        let err = load(None, &[("ABHA_BRIDGE_LISTEN", "port 80")]).unwrap_err();
+        assert_eq!(err.key(), Some(BRIDGE_LISTEN));
     }
 
     #[test]

@@ -52,6 +52,14 @@ pub enum ErrorCode {
     StorageUnavailable,
     /// The step asked for is not open (the flow ended, or was never started here).
     FlowNotFound,
+    /// The patient cannot be verified this way for this purpose.
+    ModeNotAllowed,
+    /// The name, gender, date of birth or mobile given do not match the account.
+    DemographicsMismatch,
+    /// The patient declined the request in their PHR app.
+    VerificationDenied,
+    /// ABDM accepted the request but its answer did not arrive in time.
+    NoCallback,
     /// A bug or an unexpected state: nothing the user can fix by retrying differently.
     Internal,
 }
@@ -90,6 +98,12 @@ impl ErrorCode {
             ErrorCode::WrongPassphrase => "That passphrase does not open the saved data. Try again.",
             ErrorCode::StorageUnavailable => "The saved data on this computer cannot be opened.",
             ErrorCode::FlowNotFound => "This step is no longer open. Please start again.",
+            ErrorCode::ModeNotAllowed => {
+                "The patient cannot be verified this way for this purpose. Choose another way."
+            }
+            ErrorCode::DemographicsMismatch => "These details do not match the patient's ABHA profile.",
+            ErrorCode::VerificationDenied => "The patient declined the request in their ABHA app.",
+            ErrorCode::NoCallback => "ABDM did not answer in time. Please try again.",
             ErrorCode::Internal => "Something went wrong inside ABHA Desktop. Please try again.",
         }
     }

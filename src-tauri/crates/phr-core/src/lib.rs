@@ -20,8 +20,8 @@ pub use error::{Error, ErrorCode};
 pub use local::{DataLock, LocalData, client_secret};
 pub use login::{LoginFlow, LoginStep, Via};
 pub use phr::{
-    AddressEntry, CachedPerson, Change, KycMethod, PersonCard, Phr, Place, ProfileForm, Session, SignedIn, Verified,
-    mask_contact,
+    AddressEntry, CachedPerson, Change, DemographicsForm, FrontDeskBridge, KycMethod, PersonCard, Phr, Place,
+    ProfileForm, Session, SignedIn, Verification, VerificationStep, Verified, VerifiedCard, mask_contact,
 };
 pub use qr::address_qr;
 pub use signup::{KycDetails, SignupFlow, SignupStep};

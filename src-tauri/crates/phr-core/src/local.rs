@@ -11,7 +11,7 @@ use phr_store::{DbKey, SALT_LEN, SecretKind, Store, StoreError, Vault, VaultErro
 use serde::Serialize;
 use tokio::sync::{OnceCell, broadcast};
 
-use crate::{Clock, Error, ErrorCode, Phr, phr::Change};
+use crate::{Clock, Error, ErrorCode, FrontDeskBridge, Phr, phr::Change};
 
 const DB_FILE: &str = "cache.db";
 /// Present only when the cache's key comes from a passphrase.
@@ -45,15 +45,31 @@ pub struct LocalData {
     changes: broadcast::Sender<Change>,
     /// Why the keyring could not be used, when it could not.
     needs_passphrase: Option<bool>,
+    /// Where the front desk's gateway answers arrive, when there is a desk.
+    bridge: Option<FrontDeskBridge>,
 }
 
 impl LocalData {
     /// Opens the cache in `folder` with its key from the keyring (`service`),
     /// creating both on first use. Without a keyring it waits for [`Self::unlock`].
-    pub async fn open(client: AbdmClient, folder: &Path, service: &str, clock: Clock) -> Result<Self, Error> {
+    /// `bridge` lets the front desk verify patients through the gateway.
+    pub async fn open(
+        client: AbdmClient,
+        folder: &Path,
+        service: &str,
+        clock: Clock,
+        bridge: Option<FrontDeskBridge>,
+    ) -> Result<Self, Error> {
         let (changes, _) = broadcast::channel(64);
-        let mut data =
-            Self { client, folder: folder.to_owned(), clock, phr: OnceCell::new(), changes, needs_passphrase: None };
+        let mut data = Self {
+            client,
+            folder: folder.to_owned(),
+            clock,
+            phr: OnceCell::new(),
+            changes,
+            needs_passphrase: None,
+            bridge,
+        };
         let db = folder.join(DB_FILE);
         if folder.join(SALT_FILE).exists() {
             data.needs_passphrase = Some(false);
@@ -91,7 +107,11 @@ impl LocalData {
     }
 
     fn phr_on(&self, store: Store, vault: Vault) -> Phr {
-        Phr::new(self.client.clone(), store, vault, self.clock.clone()).reporting_to(self.changes.clone())
+        let phr = Phr::new(self.client.clone(), store, vault, self.clock.clone()).reporting_to(self.changes.clone());
+        match &self.bridge {
+            Some(bridge) => phr.with_bridge(bridge.clone()),
+            None => phr,
+        }
     }
 
     pub fn lock(&self) -> DataLock {

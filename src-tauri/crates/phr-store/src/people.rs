@@ -22,6 +22,8 @@ pub struct Person {
     pub id: i64,
     pub record: PersonRecord,
     pub updated_at: i64,
+    /// When the front desk last verified them through the gateway.
+    pub verified_at: Option<i64>,
 }
 
 /// Each word of what was typed as a quoted prefix term; FTS5 syntax in the
@@ -55,6 +57,7 @@ struct Row {
     kyc_verified: i64,
     photo: Option<Vec<u8>>,
     updated_at: i64,
+    verified_at: Option<i64>,
     addresses: Option<String>,
     default_address: Option<String>,
 }
@@ -82,6 +85,7 @@ impl From<Row> for Person {
                 default_address: row.default_address,
             },
             updated_at: row.updated_at,
+            verified_at: row.verified_at,
         }
     }
 }
@@ -106,11 +110,23 @@ impl Store {
         Ok(())
     }
 
+    /// Records that the person with `address` was verified through the gateway at `at`.
+    pub async fn mark_verified(&self, address: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query!(
+            "UPDATE people SET verified_at = ? WHERE id = (SELECT person_id FROM addresses WHERE address = ?)",
+            at,
+            address
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     pub async fn person_by_address(&self, address: &str) -> Result<Option<Person>, StoreError> {
         let row = sqlx::query_as!(
             Row,
             r#"SELECT p.id AS "id!", p.full_name, p.gender, p.year_of_birth, p.abha_number_masked, p.mobile_masked,
-                      p.email_masked, p.kyc_verified, p.photo, p.updated_at,
+                      p.email_masked, p.kyc_verified, p.photo, p.updated_at, p.verified_at,
                       (SELECT group_concat(address, ' ') FROM addresses WHERE person_id = p.id) AS "addresses?: String",
                       (SELECT address FROM addresses WHERE person_id = p.id AND is_default = 1) AS "default_address?: String"
                FROM people p JOIN addresses a ON a.person_id = p.id WHERE a.address = ?"#,
@@ -130,7 +146,7 @@ impl Store {
         let rows = sqlx::query_as!(
             Row,
             r#"SELECT p.id AS "id!", p.full_name, p.gender, p.year_of_birth, p.abha_number_masked, p.mobile_masked,
-                      p.email_masked, p.kyc_verified, p.photo, p.updated_at,
+                      p.email_masked, p.kyc_verified, p.photo, p.updated_at, p.verified_at,
                       (SELECT group_concat(address, ' ') FROM addresses WHERE person_id = p.id) AS "addresses?: String",
                       (SELECT address FROM addresses WHERE person_id = p.id AND is_default = 1) AS "default_address?: String"
                FROM (SELECT rowid AS id, rank FROM people_search WHERE people_search MATCH ?

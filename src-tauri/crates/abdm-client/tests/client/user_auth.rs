@@ -34,24 +34,8 @@ async fn desk() -> Desk {
     let bridge_url = format!("http://{}", listener.local_addr().unwrap());
     let router = bridge.router();
     tokio::spawn(async move { axum::serve(listener, router).await });
+    t.client.register_bridge(&bridge_url).await.unwrap();
     let http = reqwest::Client::new();
-    let session: Value = http
-        .post(format!("{}v0.5/sessions", t.sandbox.gateway_base_url()))
-        .json(&json!({"clientId": abdm_sandbox::DEMO_CLIENT_ID, "clientSecret": abdm_sandbox::DEMO_CLIENT_SECRET, "grantType": "client_credentials"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let registered = http
-        .patch(format!("{}/devservice/v1/bridges", t.sandbox.url()))
-        .bearer_auth(session["accessToken"].as_str().unwrap())
-        .json(&json!({"url": bridge_url}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(registered.status(), 202);
     Desk { t, bridge, bridge_url, http }
 }
 

@@ -6,6 +6,7 @@ mod login;
 mod places;
 mod session;
 mod signup;
+mod verify;
 
 use abdm_client::{AbdmClient, Contact};
 use abdm_types::{AbhaAddress, Email, Mobile, Otp, Password, Sensitive};
@@ -21,6 +22,7 @@ pub use login::Verified;
 pub use places::Place;
 pub use session::{AddressEntry, CachedPerson, PersonCard, Session};
 pub use signup::{KycMethod, ProfileForm};
+pub use verify::{DemographicsForm, FrontDeskBridge, Verification, VerificationStep, VerifiedCard};
 
 /// The application API behind the UI.
 #[derive(Debug, Clone)]
@@ -31,6 +33,8 @@ pub struct Phr {
     clock: Clock,
     changes: broadcast::Sender<Change>,
     places: places::Places,
+    bridge: Option<FrontDeskBridge>,
+    verifications: verify::Verifications,
 }
 
 /// What changed, for whoever shows it (the shell turns these into UI events).
@@ -127,7 +131,21 @@ struct Known {
 
 impl Phr {
     pub fn new(client: AbdmClient, store: Store, vault: Vault, clock: Clock) -> Self {
-        Self { client, store, vault, clock, changes: broadcast::channel(1).0, places: Default::default() }
+        Self {
+            client,
+            store,
+            vault,
+            clock,
+            changes: broadcast::channel(1).0,
+            places: Default::default(),
+            bridge: None,
+            verifications: Default::default(),
+        }
+    }
+
+    /// Lets the front desk verify patients: the gateway's answers arrive at `bridge`.
+    pub fn with_bridge(self, bridge: FrontDeskBridge) -> Self {
+        Self { bridge: Some(bridge), ..self }
     }
 
     /// Reports every change to `changes` from now on.

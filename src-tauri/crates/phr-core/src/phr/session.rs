@@ -62,6 +62,9 @@ pub struct CachedPerson {
     /// When the cache last heard of them (Unix seconds).
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub updated_at: i64,
+    /// When the front desk last verified them through ABDM.
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
+    pub verified_at: Option<i64>,
 }
 
 fn card(r: PersonRecord) -> PersonCard {
@@ -90,6 +93,7 @@ impl Phr {
             .map(|p| CachedPerson {
                 addresses: p.record.addresses.clone(),
                 updated_at: p.updated_at,
+                verified_at: p.verified_at,
                 person: card(p.record),
             })
             .collect())

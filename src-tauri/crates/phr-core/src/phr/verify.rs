@@ -1,0 +1,385 @@
+//! The front desk verifies a walk-in patient through the ABDM gateway: their
+//! ABHA address and a purpose, the ways ABDM offers, then an OTP on their phone,
+//! their demographics, or their approval in their own PHR app. Every step is a
+//! gateway request answered later by a callback to the bridge; each method here
+//! sends, then waits for that callback. A verified patient joins the front
+//! desk's list with the time, and the audit log says who verified whom.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use abdm_client::bridge::{Bridge, Callback, NoCallback};
+use abdm_types::{
+    AbhaAddress,
+    gateway::{AuthPurpose, CallbackError, Demographic, GatewayAuthMode, TypedValue, VerifiedPatient},
+};
+use phr_store::PersonRecord;
+use serde::{Deserialize, Serialize};
+
+use super::Phr;
+use crate::{Error, ErrorCode};
+
+/// What the front-desk screen shows of one verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    pub id: String,
+    pub patient: String,
+    pub purpose: AuthPurpose,
+    pub step: VerificationStep,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "step", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum VerificationStep {
+    /// ABDM's offered ways for this patient and purpose.
+    ChoosingMode { modes: Vec<GatewayAuthMode> },
+    /// An OTP went to the patient's (Aadhaar-linked) mobile; it works until `expires_at`.
+    AwaitingOtp {
+        mode: GatewayAuthMode,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        expires_at: i64,
+    },
+    /// The desk enters the patient's name, gender, date of birth (and mobile).
+    AwaitingDemographics {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        expires_at: i64,
+    },
+    /// The patient approves in their PHR app; waiting until `expires_at`.
+    AwaitingApproval {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        expires_at: i64,
+    },
+    /// ABDM confirmed who they are.
+    Verified {
+        /// The demographics (KYC purposes); none for LINK alone.
+        card: Option<VerifiedCard>,
+        /// A linking token came with it (LINK purposes).
+        linked: bool,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        verified_at: i64,
+    },
+}
+
+/// The verified demographics, numbers masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct VerifiedCard {
+    pub full_name: String,
+    pub gender: String,
+    pub year_of_birth: u16,
+    pub address_line: Option<String>,
+    pub district: Option<String>,
+    pub state: Option<String>,
+    pub pincode: Option<String>,
+    pub mobile_masked: Option<String>,
+    pub abha_number_masked: Option<String>,
+}
+
+/// The demographics the desk types for DEMOGRAPHICS mode.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DemographicsForm {
+    pub full_name: String,
+    /// `M`, `F` or `O`.
+    pub gender: String,
+    /// `YYYY-MM-DD`, or `YYYY` when only the year is known.
+    pub date_of_birth: String,
+    pub mobile: Option<String>,
+}
+
+/// What is kept of a verification between steps (in memory: a gateway
+/// transaction lives minutes, and a restarted desk starts again).
+#[derive(Debug, Clone)]
+struct Open {
+    patient: AbhaAddress,
+    purpose: AuthPurpose,
+    transaction: Option<String>,
+    step: VerificationStep,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Verifications(Arc<Mutex<HashMap<String, Open>>>);
+
+impl Verifications {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Open>> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Where the gateway's answers arrive, and how long to wait for one.
+#[derive(Debug, Clone)]
+pub struct FrontDeskBridge {
+    pub bridge: Bridge,
+    pub wait: Duration,
+}
+
+fn flow_gone() -> Error {
+    Error::input(ErrorCode::FlowNotFound, "this verification is not open")
+}
+
+fn callback_error(error: &CallbackError) -> Error {
+    let code = match error.code {
+        1404 => ErrorCode::AccountNotFound,
+        1118 => ErrorCode::ModeNotAllowed,
+        1405 => ErrorCode::OtpInvalid,
+        1406 => ErrorCode::OtpExpired,
+        1100 => ErrorCode::OtpLocked,
+        1431 => ErrorCode::DemographicsMismatch,
+        1509 => ErrorCode::FlowNotFound,
+        _ => ErrorCode::AbdmUnavailable,
+    };
+    Error::input(code, format!("the gateway answered {}", error.code))
+}
+
+fn no_callback(_: NoCallback) -> Error {
+    Error::input(ErrorCode::NoCallback, "the gateway did not call back in time")
+}
+
+/// Seconds since 1970 of an ABDM timestamp (`2026-11-23T10:00:00.000Z`).
+fn unix_seconds(stamp: &str) -> Option<i64> {
+    let (date, time) = stamp.trim_end_matches('Z').split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':');
+    let (h, min) = (t.next()?.parse::<i64>().ok()?, t.next()?.parse::<i64>().ok()?);
+    let s = t.next().and_then(|s| s.split('.').next()).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    // Days from civil (Howard Hinnant), the inverse of abdm_types::gateway::timestamp.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400 + h * 3600 + min * 60 + s)
+}
+
+fn masked(identifiers: &[TypedValue], kind: &str) -> Option<String> {
+    let value = &identifiers.iter().find(|i| i.kind == kind)?.value;
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    let tail = &digits[digits.len().saturating_sub(4)..];
+    Some(if kind == "MOBILE" { format!("******{tail}") } else { format!("XX-XXXX-XXXX-{tail}") })
+}
+
+fn card(patient: &VerifiedPatient) -> VerifiedCard {
+    let address = patient.address.clone().unwrap_or(abdm_types::gateway::PatientAddress {
+        line: None,
+        district: None,
+        state: None,
+        pincode: None,
+    });
+    VerifiedCard {
+        full_name: patient.name.clone(),
+        gender: patient.gender.clone(),
+        year_of_birth: patient.year_of_birth,
+        address_line: address.line,
+        district: address.district,
+        state: address.state,
+        pincode: address.pincode,
+        mobile_masked: masked(&patient.identifiers, "MOBILE"),
+        abha_number_masked: masked(&patient.identifiers, "NDHM_HEALTH_NUMBER")
+            .or_else(|| masked(&patient.identifiers, "HEALTH_ID")),
+    }
+}
+
+impl Phr {
+    fn front_desk(&self) -> Result<&FrontDeskBridge, Error> {
+        self.bridge
+            .as_ref()
+            .ok_or_else(|| Error::Internal("the front desk has no bridge for the gateway's answers".into()))
+    }
+
+    async fn answer(&self, key: &str) -> Result<Callback, Error> {
+        let desk = self.front_desk()?;
+        desk.bridge.wait(key, desk.wait).await.map_err(no_callback)
+    }
+
+    fn open(&self, id: &str) -> Result<Open, Error> {
+        self.verifications.lock().get(id).cloned().ok_or_else(flow_gone)
+    }
+
+    fn move_to(&self, id: &str, open: Open) -> Verification {
+        let shown = Verification {
+            id: id.to_owned(),
+            patient: open.patient.expose(),
+            purpose: open.purpose,
+            step: open.step.clone(),
+        };
+        self.verifications.lock().insert(id.to_owned(), open);
+        shown
+    }
+
+    /// Asks ABDM how `raw_address` can be verified for `purpose`.
+    pub async fn verify_patient(&self, raw_address: &str, purpose: AuthPurpose) -> Result<Verification, Error> {
+        let patient = super::address(raw_address)?;
+        self.front_desk()?;
+        let request = self.client.fetch_auth_modes(&patient, purpose).await?;
+        let Callback::FetchModes(answer) = self.answer(&request).await? else { return Err(flow_gone()) };
+        if let Some(error) = &answer.error {
+            return Err(callback_error(error));
+        }
+        let modes = answer.auth.map(|a| a.modes).unwrap_or_default();
+        let id = uuid::Uuid::new_v4().to_string();
+        Ok(self
+            .move_to(&id, Open { patient, purpose, transaction: None, step: VerificationStep::ChoosingMode { modes } }))
+    }
+
+    /// Starts the chosen way: an OTP goes out, or the demographics are asked
+    /// for, or the patient is asked in their app.
+    pub async fn verify_with(&self, id: &str, mode: GatewayAuthMode) -> Result<Verification, Error> {
+        let open = self.open(id)?;
+        let VerificationStep::ChoosingMode { modes } = &open.step else { return Err(flow_gone()) };
+        if !modes.contains(&mode) {
+            return Err(Error::input(ErrorCode::ModeNotAllowed, "ABDM did not offer this way"));
+        }
+        let request = self.client.auth_init(&open.patient, open.purpose, mode).await?;
+        let Callback::Init(answer) = self.answer(&request).await? else { return Err(flow_gone()) };
+        if let Some(error) = &answer.error {
+            return Err(callback_error(error));
+        }
+        let auth = answer.auth.ok_or_else(flow_gone)?;
+        let expires_at =
+            auth.meta.and_then(|m| m.expiry).and_then(|e| unix_seconds(&e)).unwrap_or_else(|| self.clock.now() + 600);
+        let step = match auth.mode {
+            GatewayAuthMode::MobileOtp | GatewayAuthMode::AadhaarOtp => {
+                VerificationStep::AwaitingOtp { mode: auth.mode, expires_at }
+            }
+            GatewayAuthMode::Demographics => VerificationStep::AwaitingDemographics { expires_at },
+            GatewayAuthMode::Direct => VerificationStep::AwaitingApproval { expires_at },
+        };
+        Ok(self.move_to(id, Open { transaction: Some(auth.transaction_id), step, ..open }))
+    }
+
+    /// The OTP the patient reads out from their phone.
+    pub async fn verify_otp(&self, id: &str, raw_otp: &str) -> Result<Verification, Error> {
+        let otp = super::otp(raw_otp)?;
+        let open = self.open(id)?;
+        let (VerificationStep::AwaitingOtp { .. }, Some(txn)) = (&open.step, &open.transaction) else {
+            return Err(flow_gone());
+        };
+        let request = self.client.auth_confirm_otp(&open.patient, txn, &otp).await?;
+        self.confirmed(id, open, &request).await
+    }
+
+    /// The demographics the desk read off the patient (DEMOGRAPHICS mode).
+    pub async fn verify_demographics(&self, id: &str, form: DemographicsForm) -> Result<Verification, Error> {
+        let bad = |reason: &str| Error::input(ErrorCode::InvalidProfile, reason.to_owned());
+        if form.full_name.trim().is_empty() {
+            return Err(bad("the name is required"));
+        }
+        let gender = abdm_types::Gender::parse(&form.gender).map_err(|e| Error::input(ErrorCode::InvalidProfile, e))?;
+        let date = form.date_of_birth.trim();
+        let digits_at =
+            |range: std::ops::Range<usize>| date.get(range).is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        let full_date = date.len() == 10
+            && digits_at(0..4)
+            && digits_at(5..7)
+            && digits_at(8..10)
+            && &date[4..5] == "-"
+            && &date[7..8] == "-";
+        if !(full_date || (date.len() == 4 && digits_at(0..4))) {
+            return Err(bad("the date of birth is YYYY-MM-DD (or the year alone)"));
+        }
+        let identifier = match form.mobile.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            Some(raw) => {
+                let mobile = abdm_types::Mobile::parse(raw).map_err(|e| Error::input(ErrorCode::InvalidMobile, e))?;
+                Some(TypedValue { kind: "MOBILE".into(), value: format!("+91{}", mobile.expose()) })
+            }
+            None => None,
+        };
+        let open = self.open(id)?;
+        let (VerificationStep::AwaitingDemographics { .. }, Some(txn)) = (&open.step, &open.transaction) else {
+            return Err(flow_gone());
+        };
+        let demographic = Demographic {
+            name: form.full_name.trim().to_owned(),
+            gender: gender.code().to_owned(),
+            date_of_birth: date.to_owned(),
+            identifier,
+        };
+        let request = self.client.auth_confirm_demographics(&open.patient, txn, demographic).await?;
+        self.confirmed(id, open, &request).await
+    }
+
+    async fn confirmed(&self, id: &str, open: Open, request: &str) -> Result<Verification, Error> {
+        let Callback::Confirm(answer) = self.answer(request).await? else { return Err(flow_gone()) };
+        if let Some(error) = &answer.error {
+            return Err(callback_error(error));
+        }
+        let auth = answer.auth.ok_or_else(flow_gone)?;
+        self.verified(id, open, auth.patient.as_ref(), auth.access_token.is_some()).await
+    }
+
+    /// Waits for the patient's answer in their PHR app (DIRECT mode), then
+    /// acknowledges it to the gateway.
+    pub async fn verify_await_approval(&self, id: &str) -> Result<Verification, Error> {
+        let open = self.open(id)?;
+        let (VerificationStep::AwaitingApproval { .. }, Some(txn)) = (&open.step, &open.transaction) else {
+            return Err(flow_gone());
+        };
+        let Callback::Notify(notify) = self.answer(txn).await? else { return Err(flow_gone()) };
+        self.client.acknowledge_notify(&notify.request_id).await?;
+        if notify.auth.status != "GRANTED" {
+            self.verifications.lock().remove(id);
+            self.store
+                .append_audit(self.clock.now(), &self.requester(), "patient-declined", Some(&open.patient.expose()))
+                .await?;
+            return Err(Error::input(ErrorCode::VerificationDenied, "the patient declined"));
+        }
+        self.verified(id, open, notify.auth.patient.as_ref(), notify.auth.access_token.is_some()).await
+    }
+
+    fn requester(&self) -> String {
+        self.client.config().requester_id.clone()
+    }
+
+    async fn verified(
+        &self,
+        id: &str,
+        open: Open,
+        patient: Option<&VerifiedPatient>,
+        linked: bool,
+    ) -> Result<Verification, Error> {
+        let now = self.clock.now();
+        let address = open.patient.expose();
+        let card = match patient {
+            Some(patient) => {
+                let card = card(patient);
+                let gender = if matches!(card.gender.as_str(), "M" | "F") { card.gender.clone() } else { "O".into() };
+                let record = PersonRecord {
+                    full_name: card.full_name.clone(),
+                    gender,
+                    year_of_birth: card.year_of_birth,
+                    abha_number_masked: card.abha_number_masked.clone(),
+                    mobile_masked: card.mobile_masked.clone(),
+                    email_masked: None,
+                    kyc_verified: true,
+                    photo: None,
+                    addresses: vec![address.clone()],
+                    default_address: None,
+                };
+                self.store.save_person(&record, now).await?;
+                Some(card)
+            }
+            // LINK alone proves the address, not the demographics.
+            None => None,
+        };
+        if patient.is_some() {
+            self.store.mark_verified(&address, now).await?;
+        }
+        self.store.append_audit(now, &self.requester(), "patient-verified", Some(&address)).await?;
+        self.verifications.lock().remove(id);
+        Ok(Verification {
+            id: id.to_owned(),
+            patient: address,
+            purpose: open.purpose,
+            step: VerificationStep::Verified { card, linked, verified_at: now },
+        })
+    }
+}

@@ -1,0 +1,132 @@
+//! The front desk verifies walk-in patients through the gateway: real sandbox,
+//! real bridge on loopback, real cache.
+
+use std::time::Duration;
+
+use abdm_client::bridge::Bridge;
+use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
+use phr_core::{DemographicsForm, ErrorCode, FrontDeskBridge, Verification, VerificationStep};
+
+use crate::helpers::*;
+
+/// The app with its bridge listening and registered with the sandbox.
+async fn desk(wait: Duration, register: bool) -> App {
+    let mut app = start().await;
+    let bridge = Bridge::new(app.client());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(bridge.clone().serve(listener));
+    if register {
+        app.client().register_bridge(&url).await.unwrap();
+    }
+    app.phr = app.phr.clone().with_bridge(FrontDeskBridge { bridge, wait });
+    app
+}
+
+fn modes(v: &Verification) -> Vec<GatewayAuthMode> {
+    let VerificationStep::ChoosingMode { modes } = &v.step else { panic!("{v:?}") };
+    modes.clone()
+}
+
+#[tokio::test]
+async fn kyc_by_the_patients_mobile_otp_lands_in_the_front_desk_list() {
+    let app = desk(Duration::from_secs(5), true).await;
+    let v = app.phr.verify_patient("meera.nair@sbx", AuthPurpose::Kyc).await.unwrap();
+    assert!(modes(&v).contains(&GatewayAuthMode::MobileOtp));
+    let v = app.phr.verify_with(&v.id, GatewayAuthMode::MobileOtp).await.unwrap();
+    let VerificationStep::AwaitingOtp { expires_at, .. } = v.step else { panic!() };
+    assert!(expires_at > app.clock().now());
+    let otp = app.sandbox.outbox().last().unwrap().otp.clone();
+    let wrong = if otp == "000000" { "111111" } else { "000000" };
+    assert_eq!(app.phr.verify_otp(&v.id, wrong).await.unwrap_err().code(), ErrorCode::OtpInvalid);
+    let done = app.phr.verify_otp(&v.id, &otp).await.unwrap();
+    let VerificationStep::Verified { card: Some(card), linked, verified_at } = done.step else { panic!() };
+    assert_eq!((card.full_name.as_str(), card.year_of_birth, linked), ("Meera Devi Nair", 1990, false));
+    assert!(card.mobile_masked.as_deref().is_some_and(|m| m.starts_with("******")), "numbers arrive masked");
+
+    let found = app.phr.find_people("meera").await.unwrap();
+    assert_eq!(found[0].verified_at, Some(verified_at));
+    assert!(found[0].person.kyc_verified);
+    let audit = app.phr.store().recent_audit(5).await.unwrap();
+    assert_eq!((audit[0].action.as_str(), audit[0].subject.as_deref()), ("patient-verified", Some("meera.nair@sbx")));
+    assert_eq!(audit[0].actor, abdm_sandbox::DEMO_REQUESTER_ID);
+    assert_eq!(app.phr.verify_otp(&v.id, &otp).await.unwrap_err().code(), ErrorCode::FlowNotFound, "done once");
+}
+
+#[tokio::test]
+async fn direct_approval_in_the_patients_app_verifies_and_a_denial_says_so() {
+    let app = desk(Duration::from_secs(5), true).await;
+    let v = app.phr.verify_patient("asha.verma@sbx", AuthPurpose::KycAndLink).await.unwrap();
+    let v = app.phr.verify_with(&v.id, GatewayAuthMode::Direct).await.unwrap();
+    assert!(matches!(v.step, VerificationStep::AwaitingApproval { .. }));
+    let waiting = app.phr.clone();
+    let id = v.id.clone();
+    let answer = tokio::spawn(async move { waiting.verify_await_approval(&id).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let request = app.sandbox.direct_requests().pop().unwrap();
+    assert!(app.sandbox.answer_direct(&request.transaction_id, true));
+    let done = answer.await.unwrap().unwrap();
+    let VerificationStep::Verified { card: Some(card), linked: true, .. } = done.step else { panic!("{done:?}") };
+    assert_eq!(card.full_name, "Asha Verma");
+    assert_eq!(app.sandbox.notify_acks().len(), 1, "the notify was acknowledged");
+
+    let v = app.phr.verify_patient("asha.verma@sbx", AuthPurpose::Kyc).await.unwrap();
+    let v = app.phr.verify_with(&v.id, GatewayAuthMode::Direct).await.unwrap();
+    let request = app.sandbox.direct_requests().pop().unwrap();
+    assert!(app.sandbox.answer_direct(&request.transaction_id, false));
+    assert_eq!(app.phr.verify_await_approval(&v.id).await.unwrap_err().code(), ErrorCode::VerificationDenied);
+}
+
+#[tokio::test]
+async fn demographics_must_match_the_account() {
+    let app = desk(Duration::from_secs(5), true).await;
+    let v = app.phr.verify_patient("meera.nair@sbx", AuthPurpose::Kyc).await.unwrap();
+    let v = app.phr.verify_with(&v.id, GatewayAuthMode::Demographics).await.unwrap();
+    let form = |name: &str| DemographicsForm {
+        full_name: name.into(),
+        gender: "F".into(),
+        date_of_birth: "1990-01-14".into(),
+        mobile: None,
+    };
+    assert_eq!(
+        app.phr
+            .verify_demographics(&v.id, DemographicsForm { date_of_birth: "90".into(), ..form("Meera Devi Nair") })
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidProfile,
+        "checked before anything is sent"
+    );
+    assert_eq!(
+        app.phr.verify_demographics(&v.id, form("Meera Devi Iyer")).await.unwrap_err().code(),
+        ErrorCode::DemographicsMismatch
+    );
+    let year_only = DemographicsForm { date_of_birth: "1990".into(), ..form("Meera Devi Nair") };
+    assert_eq!(
+        app.phr.verify_demographics(&v.id, year_only).await.unwrap_err().code(),
+        ErrorCode::DemographicsMismatch,
+        "ABDM knows her full date of birth: the year alone does not match"
+    );
+    let done = app.phr.verify_demographics(&v.id, form("meera devi nair")).await.unwrap();
+    assert!(matches!(done.step, VerificationStep::Verified { card: Some(_), .. }));
+}
+
+#[tokio::test]
+async fn unknown_patients_modes_not_offered_and_silence_are_clear_errors() {
+    let app = desk(Duration::from_secs(5), true).await;
+    let err = app.phr.verify_patient("nobody.here@sbx", AuthPurpose::Kyc).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::AccountNotFound);
+    let v = app.phr.verify_patient("asha.verma@sbx", AuthPurpose::Link).await.unwrap();
+    assert!(!modes(&v).contains(&GatewayAuthMode::Demographics));
+    let err = app.phr.verify_with(&v.id, GatewayAuthMode::Demographics).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ModeNotAllowed, "refused before asking ABDM");
+    assert_eq!(
+        app.phr.verify_patient("not an address", AuthPurpose::Kyc).await.unwrap_err().code(),
+        ErrorCode::InvalidAbhaAddress
+    );
+
+    // The sandbox was never told where this desk listens: it accepts, and nothing comes back.
+    let silent = desk(Duration::from_millis(300), false).await;
+    let err = silent.phr.verify_patient("asha.verma@sbx", AuthPurpose::Kyc).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NoCallback);
+}
