@@ -17,6 +17,7 @@ export function mockCommands(handlers: Record<string, Handler> = {}) {
     data_lock: () => ({ state: "open", sealed: false }),
     session: () => null,
     demo_phone: () => [],
+    demo_approvals: () => [],
   };
   mockIPC(
     (cmd, args) => {

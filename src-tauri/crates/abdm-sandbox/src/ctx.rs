@@ -48,6 +48,9 @@ pub(crate) struct Ctx {
     pub state_file: Option<Arc<PathBuf>>,
     /// Posts the gateway's callbacks to the bridge.
     pub http: reqwest::Client,
+    /// The runtime the sandbox serves on: callbacks are sent from it even when
+    /// a handle method is called from a thread without one (a UI thread).
+    pub runtime: tokio::runtime::Handle,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -352,7 +352,7 @@ impl Ctx {
         let request =
             self.http.post(format!("{bridge}/{path}")).bearer_auth(token).header(header, &requester.id).json(&body);
         let path = path.to_owned();
-        tokio::spawn(async move {
+        self.runtime.spawn(async move {
             match request.send().await {
                 Ok(reply) if reply.status() == StatusCode::ACCEPTED => {}
                 Ok(reply) => tracing::warn!(path, status = reply.status().as_u16(), "the bridge refused a callback"),

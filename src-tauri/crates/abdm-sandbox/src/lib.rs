@@ -150,6 +150,7 @@ pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<S
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(io::Error::other)?,
+        runtime: tokio::runtime::Handle::current(),
     };
     if ctx.world().accounts.is_empty() {
         let now = ctx.now();

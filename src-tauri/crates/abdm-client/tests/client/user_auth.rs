@@ -255,3 +255,37 @@ async fn gateway_calls_need_a_session_and_the_consent_manager() {
         d.http.get(format!("{}v0.5/certs", d.t.sandbox.gateway_base_url())).send().await.unwrap().json().await.unwrap();
     assert_eq!((certs.keys[0].kid.as_str(), certs.keys[0].alg.as_deref()), ("abdm-sandbox", Some("RS256")));
 }
+
+#[tokio::test]
+async fn link_by_aadhaar_otp_gives_a_linking_token_and_no_demographics() {
+    let d = desk().await;
+    let modes = d.modes("meera.nair@sbx", AuthPurpose::Link).await.auth.unwrap().modes;
+    assert!(modes.contains(&GatewayAuthMode::AadhaarOtp), "she has an ABHA number: {modes:?}");
+    let auth = d.init("meera.nair@sbx", AuthPurpose::Link, GatewayAuthMode::AadhaarOtp).await.auth.unwrap();
+    assert_eq!(auth.mode, GatewayAuthMode::AadhaarOtp);
+    let otp = d.t.sandbox.outbox().last().unwrap().otp.clone();
+    let confirmed = d.confirm_otp("meera.nair@sbx", &auth.transaction_id, &abdm_types::Otp::parse(&otp).unwrap()).await;
+    let granted = confirmed.auth.unwrap();
+    assert!(granted.access_token.is_some() && granted.patient.is_none(), "{granted:?}");
+    let validity = granted.validity.unwrap();
+    assert_eq!(
+        (validity.purpose, validity.limit, validity.requester.id.as_str()),
+        (AuthPurpose::Link, 1, abdm_sandbox::DEMO_REQUESTER_ID)
+    );
+}
+
+#[tokio::test]
+async fn the_openid_configuration_points_at_the_keys() {
+    let d = desk().await;
+    let config: Value = d
+        .http
+        .get(format!("{}v0.5/.well-known/openid-configuration", d.t.sandbox.gateway_base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwks: Certs = d.http.get(config["jwks_uri"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
+    assert_eq!(jwks.keys.len(), 1);
+}

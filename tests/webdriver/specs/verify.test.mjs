@@ -1,0 +1,60 @@
+// The clinic front desk verifies walk-in patients through the (embedded) ABDM
+// gateway: by the OTP sent to the patient's phone, and by the patient approving
+// in their ABHA app (played by the demo phone). The verified patient then shows
+// in the desk's list with the time.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { appForSpecs, saveScreenshot } from "../app.mjs";
+
+const app = appForSpecs();
+const { $, typeInto, clickButton, otpFor } = app;
+
+async function frontDesk() {
+  await clickButton("Front desk");
+  await (await $("#verify-address")).waitForDisplayed({ timeout: 10_000 });
+}
+
+async function verifiedCard() {
+  const card = await $("#verified-card");
+  await card.waitForDisplayed({ timeout: 15_000, timeoutMsg: "the patient was not shown as verified" });
+  return card;
+}
+
+test("verify a patient by the OTP on their mobile; they join the desk's list", async () => {
+  await frontDesk();
+  await typeInto("#verify-address", "meera.nair@sbx");
+  await (await $("#verify-purpose")).selectByAttribute("value", "KYC");
+  await clickButton("Find ways to verify");
+  await clickButton("OTP to the patient's mobile");
+  await typeInto("#verify-otp", await otpFor("******6780"));
+  await saveScreenshot(app.browser, "verify-otp");
+  await clickButton("Verify");
+  const card = await verifiedCard();
+  const text = await card.getText();
+  assert.match(text, /Meera Devi Nair/);
+  assert.match(text, /XX-XXXX-XXXX-3333/, "numbers are masked");
+  await saveScreenshot(app.browser, "verify-done");
+
+  await typeInto("#desk-search", "meera");
+  await clickButton("Meera Devi Nair");
+  assert.match(await (await $("#desk-profile")).getText(), /Verified /);
+  await clickButton("Verify another patient");
+});
+
+test("verify a patient who approves in their ABHA app (DIRECT)", async () => {
+  await typeInto("#verify-address", "asha.verma@sbx");
+  await (await $("#verify-purpose")).selectByAttribute("value", "KYC_AND_LINK");
+  await clickButton("Find ways to verify");
+  await clickButton("Ask the patient to approve in their ABHA app");
+  await (await $("#verify-awaiting")).waitForDisplayed({ timeout: 10_000 });
+  const request = await $('#demo-phone li[data-patient="asha.verma@sbx"]');
+  await request.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the demo phone did not show the request" });
+  await saveScreenshot(app.browser, "verify-direct-waiting");
+  await (await request.$("button=Approve")).click();
+  const card = await verifiedCard();
+  const text = await card.getText();
+  assert.match(text, /Asha Verma/);
+  assert.match(text, /Records can be linked/);
+  await clickButton("Verify another patient");
+  await clickButton("My ABHA");
+});

@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import VerifyPatient from "./VerifyPatient.svelte";
+import { mockCommands } from "../test-ipc";
+
+const at = (step: object) => ({ id: "v1", patient: "meera.nair@sbx", purpose: "KYC", step });
+const verified = at({
+  step: "verified",
+  card: {
+    fullName: "Meera Devi Nair",
+    gender: "F",
+    yearOfBirth: 1990,
+    addressLine: "12 MG Road",
+    district: "Ernakulam",
+    state: "KERALA",
+    pincode: "682016",
+    mobileMasked: "******6780",
+    abhaNumberMasked: "XX-XXXX-XXXX-3333",
+  },
+  linked: false,
+  verifiedAt: 1_700_000_000,
+});
+
+describe("VerifyPatient", () => {
+  beforeEach(() => clearMocks());
+  afterEach(() => {
+    cleanup();
+    clearMocks();
+  });
+
+  async function findWays() {
+    await fireEvent.input(screen.getByLabelText("Patient's ABHA address"), { target: { value: "meera.nair@sbx" } });
+    await fireEvent.click(screen.getByText("Find ways to verify"));
+  }
+
+  it("verifies by the patient's OTP; a wrong OTP keeps what was typed", async () => {
+    let tries = 0;
+    const calls = mockCommands({
+      verify_patient: () => at({ step: "choosingMode", modes: ["MOBILE_OTP", "DIRECT"] }),
+      verify_with: () => at({ step: "awaitingOtp", mode: "MOBILE_OTP", expiresAt: 9_999_999_999 }),
+      verify_otp: () => {
+        if (tries++ === 0) throw { code: "OTP_INVALID", message: "raw" };
+        return verified;
+      },
+    });
+    let verifiedCount = 0;
+    render(VerifyPatient, { onVerified: () => verifiedCount++ });
+    await findWays();
+    await fireEvent.click(await screen.findByText("OTP to the patient's mobile"));
+    const otp = (await screen.findByLabelText("OTP")) as HTMLInputElement;
+    expect(document.activeElement).toBe(otp);
+    await fireEvent.input(otp, { target: { value: "123456" } });
+    await fireEvent.click(screen.getByText("Verify"));
+    expect((await screen.findByRole("alert")).textContent).toContain("not right");
+    expect((screen.getByLabelText("OTP") as HTMLInputElement).value).toBe("123456");
+
+    await fireEvent.click(screen.getByText("Verify"));
+    const card = await screen.findByRole("region", { name: "meera.nair@sbx is verified" });
+    expect(card.textContent).toContain("Meera Devi Nair");
+    expect(card.textContent).toContain("XX-XXXX-XXXX-3333");
+    expect(verifiedCount).toBe(1);
+    expect(calls.find((c) => c.cmd === "verify_patient")?.args).toEqual({ address: "meera.nair@sbx", purpose: "KYC" });
+  });
+
+  it("waits for the patient's approval on its own, and says when they decline", async () => {
+    mockCommands({
+      verify_patient: () => at({ step: "choosingMode", modes: ["DIRECT"] }),
+      verify_with: () => at({ step: "awaitingApproval", expiresAt: 9_999_999_999 }),
+      verify_await_approval: () => {
+        throw { code: "VERIFICATION_DENIED", message: "raw" };
+      },
+    });
+    render(VerifyPatient, { onVerified: () => {} });
+    await findWays();
+    await fireEvent.click(await screen.findByText("Ask the patient to approve in their ABHA app"));
+    expect((await screen.findByRole("alert")).textContent).toContain("declined");
+    expect((screen.getByLabelText("Patient's ABHA address") as HTMLInputElement).value).toBe("meera.nair@sbx");
+  });
+
+  it("says clearly when ABDM never answers", async () => {
+    mockCommands({
+      verify_patient: () => {
+        throw { code: "NO_CALLBACK", message: "raw" };
+      },
+    });
+    render(VerifyPatient, { onVerified: () => {} });
+    await findWays();
+    expect((await screen.findByRole("alert")).textContent).toContain("did not answer in time");
+  });
+});
