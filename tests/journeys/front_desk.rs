@@ -130,3 +130,16 @@ async fn unknown_patients_modes_not_offered_and_silence_are_clear_errors() {
     let err = silent.phr.verify_patient("asha.verma@sbx", AuthPurpose::Kyc).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NoCallback);
 }
+
+#[tokio::test]
+async fn a_verification_left_half_way_is_dropped_after_half_an_hour() {
+    let app = desk(Duration::from_secs(5), true).await;
+    let left = app.phr.verify_patient("asha.verma@sbx", AuthPurpose::Kyc).await.unwrap();
+    app.sandbox.clock().advance(31 * 60);
+    let next = app.phr.verify_patient("meera.nair@sbx", AuthPurpose::Kyc).await.unwrap();
+    assert_eq!(
+        app.phr.verify_with(&left.id, GatewayAuthMode::MobileOtp).await.unwrap_err().code(),
+        ErrorCode::FlowNotFound
+    );
+    assert!(app.phr.verify_with(&next.id, GatewayAuthMode::MobileOtp).await.is_ok());
+}

@@ -103,7 +103,13 @@ struct Open {
     purpose: AuthPurpose,
     transaction: Option<String>,
     step: VerificationStep,
+    /// Unix seconds; a verification left this long is dropped (a busy desk
+    /// abandons many).
+    started_at: i64,
 }
+
+/// Longer than any gateway transaction (10 minutes) plus the wait for it.
+const ABANDONED_AFTER_SECS: i64 = 30 * 60;
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Verifications(Arc<Mutex<HashMap<String, Open>>>);
@@ -211,7 +217,10 @@ impl Phr {
             purpose: open.purpose,
             step: open.step.clone(),
         };
-        self.verifications.lock().insert(id.to_owned(), open);
+        let stale = self.clock.now() - ABANDONED_AFTER_SECS;
+        let mut open_ones = self.verifications.lock();
+        open_ones.retain(|_, o| o.started_at > stale);
+        open_ones.insert(id.to_owned(), open);
         shown
     }
 
@@ -226,8 +235,16 @@ impl Phr {
         }
         let modes = answer.auth.map(|a| a.modes).unwrap_or_default();
         let id = uuid::Uuid::new_v4().to_string();
-        Ok(self
-            .move_to(&id, Open { patient, purpose, transaction: None, step: VerificationStep::ChoosingMode { modes } }))
+        Ok(self.move_to(
+            &id,
+            Open {
+                patient,
+                purpose,
+                transaction: None,
+                step: VerificationStep::ChoosingMode { modes },
+                started_at: self.clock.now(),
+            },
+        ))
     }
 
     /// Starts the chosen way: an OTP goes out, or the demographics are asked
