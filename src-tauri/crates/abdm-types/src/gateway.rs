@@ -315,7 +315,7 @@ impl std::fmt::Debug for VerifiedPatient {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PatientAddress {
     #[serde(default)]
     pub line: Option<String>,

@@ -174,12 +174,7 @@ fn masked(identifiers: &[TypedValue], kind: &str) -> Option<String> {
 }
 
 fn card(patient: &VerifiedPatient) -> VerifiedCard {
-    let address = patient.address.clone().unwrap_or(abdm_types::gateway::PatientAddress {
-        line: None,
-        district: None,
-        state: None,
-        pincode: None,
-    });
+    let address = patient.address.clone().unwrap_or_default();
     VerifiedCard {
         full_name: patient.name.clone(),
         gender: patient.gender.clone(),
@@ -189,8 +184,7 @@ fn card(patient: &VerifiedPatient) -> VerifiedCard {
         state: address.state,
         pincode: address.pincode,
         mobile_masked: masked(&patient.identifiers, "MOBILE"),
-        abha_number_masked: masked(&patient.identifiers, "NDHM_HEALTH_NUMBER")
-            .or_else(|| masked(&patient.identifiers, "HEALTH_ID")),
+        abha_number_masked: masked(&patient.identifiers, "NDHM_HEALTH_NUMBER"),
     }
 }
 
@@ -398,5 +392,32 @@ impl Phr {
             purpose: open.purpose,
             step: VerificationStep::Verified { card, linked, verified_at: now },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use abdm_types::gateway::timestamp;
+
+    use super::*;
+
+    #[test]
+    fn abdm_timestamps_read_back_to_the_second() {
+        for seconds in [0, 951_782_400, 1_683_666_636, 1_795_000_000] {
+            assert_eq!(unix_seconds(&timestamp(seconds * 1000 + 177)), Some(seconds));
+        }
+        assert_eq!(unix_seconds("2019-12-30T12:01:55Z"), Some(1_577_707_315));
+        assert_eq!(unix_seconds("tomorrow"), None);
+    }
+
+    #[test]
+    fn numbers_from_the_gateway_are_masked_to_their_last_four_digits() {
+        let ids = [
+            TypedValue { kind: "MOBILE".into(), value: "+919123456780".into() },
+            TypedValue { kind: "NDHM_HEALTH_NUMBER".into(), value: "91-1111-2222-3333".into() },
+        ];
+        assert_eq!(masked(&ids, "MOBILE").as_deref(), Some("******6780"));
+        assert_eq!(masked(&ids, "NDHM_HEALTH_NUMBER").as_deref(), Some("XX-XXXX-XXXX-3333"));
+        assert_eq!(masked(&ids, "MR"), None);
     }
 }
