@@ -64,6 +64,13 @@ impl std::fmt::Debug for AbdmClient {
     }
 }
 
+/// Where a call goes: a path of the PHR app API (with the configured `X-CM-ID`),
+/// or a URL on the gateway's side with the consent manager it concerns.
+pub(crate) enum To<'a> {
+    Phr(&'a str),
+    Gateway { url: reqwest::Url, cm_id: &'a str },
+}
+
 /// Which token a call carries besides the gateway's.
 #[derive(Clone, Copy)]
 pub(crate) enum Auth<'a> {
@@ -188,14 +195,13 @@ impl AbdmClient {
             .map_err(|err| if err.is_timeout() { AbdmError::Timeout(err) } else { AbdmError::Unreachable(err) })
     }
 
-    fn builder(&self, method: Method, path: &str, token: &Sensitive<String>, auth: &Auth<'_>) -> RequestBuilder {
+    fn builder(&self, method: Method, to: &To<'_>, token: &Sensitive<String>, auth: &Auth<'_>) -> RequestBuilder {
         let config = &self.inner.config;
-        let builder = self
-            .inner
-            .http
-            .request(method, config.phr_base_url.endpoint(path))
-            .header("X-CM-ID", config.cm_suffix.as_ref())
-            .bearer_auth(token.expose());
+        let (url, cm_id) = match to {
+            To::Phr(path) => (config.phr_base_url.endpoint(path), config.cm_suffix.as_ref()),
+            To::Gateway { url, cm_id } => (url.clone(), *cm_id),
+        };
+        let builder = self.inner.http.request(method, url).header("X-CM-ID", cm_id).bearer_auth(token.expose());
         match auth {
             Auth::Gateway => builder,
             Auth::User(user) => builder.header("X-AUTH-TOKEN", bearer(user)),
@@ -209,14 +215,14 @@ impl AbdmClient {
     async fn call(
         &self,
         method: Method,
-        path: &str,
+        to: &To<'_>,
         auth: &Auth<'_>,
         body: Option<&serde_json::Value>,
         query: &[(&str, &str)],
     ) -> Result<Response, AbdmError> {
         for attempt in 0..2 {
             let token = self.gateway_token().await?;
-            let mut builder = self.builder(method.clone(), path, &token, auth).query(query);
+            let mut builder = self.builder(method.clone(), to, &token, auth).query(query);
             if let Some(body) = body {
                 builder = builder.json(body);
             }
@@ -237,7 +243,7 @@ impl AbdmClient {
         auth: Auth<'_>,
         query: &[(&str, &str)],
     ) -> Result<T, AbdmError> {
-        retry_safe(|| async { decode(self.call(Method::GET, path, &auth, None, query).await?).await }).await
+        retry_safe(|| async { decode(self.call(Method::GET, &To::Phr(path), &auth, None, query).await?).await }).await
     }
 
     /// A POST, never retried on its own: it may send an OTP or create an address.
@@ -248,7 +254,7 @@ impl AbdmClient {
         body: &B,
     ) -> Result<T, AbdmError> {
         let body = serde_json::to_value(body).expect("request bodies serialise");
-        decode(self.call(Method::POST, path, &auth, Some(&body), &[]).await?).await
+        decode(self.call(Method::POST, &To::Phr(path), &auth, Some(&body), &[]).await?).await
     }
 
     /// A POST whose body holds encrypted credentials. If ABDM cannot decrypt them
@@ -273,28 +279,12 @@ impl AbdmClient {
 }
 
 impl AbdmClient {
-    /// A gateway call that ABDM answers 202 and then calls back: POSTed once with
-    /// the session token and `X-CM-ID`, again once only if the session was refused.
+    /// A gateway call that ABDM answers 202 and then calls back. `X-CM-ID` names
+    /// the patient's consent manager.
     pub(crate) async fn post_accepted<B: Serialize>(&self, path: &str, cm_id: &str, body: &B) -> Result<(), AbdmError> {
         let body = serde_json::to_value(body).expect("request bodies serialise");
-        for attempt in 0..2 {
-            let token = self.gateway_token().await?;
-            let builder = self
-                .inner
-                .http
-                .post(self.inner.config.gateway_base_url.endpoint(path))
-                .header("X-CM-ID", cm_id)
-                .bearer_auth(token.expose())
-                .json(&body);
-            let response = self.send(builder).await?;
-            if response.status() == reqwest::StatusCode::UNAUTHORIZED && attempt == 0 {
-                self.forget_session().await;
-                continue;
-            }
-            let (status, raw) = read(response).await?;
-            return if (200..300).contains(&status) { Ok(()) } else { Err(rejected(status, raw)) };
-        }
-        unreachable!("the loop returns on its second pass")
+        let to = To::Gateway { url: self.inner.config.gateway_base_url.endpoint(path), cm_id };
+        accepted(self.call(Method::POST, &to, &Auth::Gateway, Some(&body), &[]).await?).await
     }
 
     /// `PATCH /devservice/v1/bridges {"url"}`: where ABDM posts this client's
@@ -302,11 +292,9 @@ impl AbdmClient {
     pub async fn register_bridge(&self, bridge_url: &str) -> Result<(), AbdmError> {
         let mut url = self.inner.config.gateway_base_url.endpoint("");
         url.set_path("/devservice/v1/bridges");
-        let token = self.gateway_token().await?;
-        let builder =
-            self.inner.http.patch(url).bearer_auth(token.expose()).json(&serde_json::json!({"url": bridge_url}));
-        let (status, raw) = read(self.send(builder).await?).await?;
-        if (200..300).contains(&status) { Ok(()) } else { Err(rejected(status, raw)) }
+        let to = To::Gateway { url, cm_id: self.inner.config.cm_suffix.as_ref() };
+        let body = serde_json::json!({"url": bridge_url});
+        accepted(self.call(Method::PATCH, &to, &Auth::Gateway, Some(&body), &[]).await?).await
     }
 
     /// `GET /v0.5/certs`: the keys the gateway signs its callbacks with.
@@ -333,6 +321,12 @@ async fn read(response: Response) -> Result<(u16, String), AbdmError> {
 
 fn rejected(status: u16, raw: String) -> AbdmError {
     AbdmError::Rejected { status, failure: ApiFailure::parse(&raw), raw }
+}
+
+/// A success status, whatever the body (ABDM's 202s have none).
+async fn accepted(response: Response) -> Result<(), AbdmError> {
+    let (status, raw) = read(response).await?;
+    if (200..300).contains(&status) { Ok(()) } else { Err(rejected(status, raw)) }
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, AbdmError> {
