@@ -286,10 +286,10 @@ fn demographics_match(given: &Demographic, account: &Account) -> bool {
         _ => format!("{:04}", account.year_of_birth),
     };
     let mobile_matches = match &given.identifier {
-        Some(id) if id.kind == "MOBILE" => {
-            let digits: String = id.value.chars().filter(char::is_ascii_digit).collect();
-            account.mobile.as_deref().is_some_and(|m| digits.ends_with(m))
-        }
+        Some(id) if id.kind == "MOBILE" => match abdm_types::Mobile::parse(&id.value) {
+            Ok(mobile) => account.mobile.as_deref() == Some(mobile.expose()),
+            Err(_) => false,
+        },
         Some(_) => false,
         None => true,
     };

@@ -401,9 +401,42 @@ pub fn timestamp(unix_millis: i64) -> String {
     )
 }
 
+/// Unix seconds of a gateway timestamp (`2019-12-30T12:01:55Z`, milliseconds
+/// optional); `None` if it is not one.
+pub fn parse_timestamp(stamp: &str) -> Option<i64> {
+    let (date, time) = stamp.strip_suffix('Z')?.split_once('T')?;
+    let number = |part: Option<&str>, len: usize| part.filter(|p| p.len() == len)?.parse::<i64>().ok();
+    let mut d = date.split('-');
+    let (y, m, day) = (number(d.next(), 4)?, number(d.next(), 2)?, number(d.next(), 2)?);
+    let (time, _millis) = time.split_once('.').unwrap_or((time, ""));
+    let mut t = time.split(':');
+    let (h, min, s) = (number(t.next(), 2)?, number(t.next(), 2)?, number(t.next(), 2)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || s > 60 {
+        return None;
+    }
+    // Days from a civil date: the inverse of `timestamp` (Howard Hinnant).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400 + h * 3600 + min * 60 + s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_read_back_to_the_second() {
+        for seconds in [0, 951_782_400, 1_683_666_636, 1_795_000_000] {
+            assert_eq!(parse_timestamp(&timestamp(seconds * 1000 + 177)), Some(seconds));
+        }
+        assert_eq!(parse_timestamp("2019-12-30T12:01:55Z"), Some(1_577_707_315));
+        for bad in ["tomorrow", "2019-12-30T12:01:55", "2019-13-30T12:01:55Z", "19-12-30T12:01:55Z"] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn timestamps_are_utc_with_milliseconds() {

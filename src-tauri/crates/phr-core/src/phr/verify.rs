@@ -13,8 +13,8 @@ use std::{
 
 use abdm_client::bridge::{Bridge, Callback, NoCallback};
 use abdm_types::{
-    AbhaAddress,
-    gateway::{AuthPurpose, CallbackError, Demographic, GatewayAuthMode, TypedValue, VerifiedPatient},
+    AbhaAddress, AbhaNumber, Mobile,
+    gateway::{AuthPurpose, CallbackError, Demographic, GatewayAuthMode, TypedValue, VerifiedPatient, parse_timestamp},
 };
 use phr_store::PersonRecord;
 use serde::{Deserialize, Serialize};
@@ -149,28 +149,15 @@ fn no_callback(_: NoCallback) -> Error {
     Error::input(ErrorCode::NoCallback, "the gateway did not call back in time")
 }
 
-/// Seconds since 1970 of an ABDM timestamp (`2026-11-23T10:00:00.000Z`).
-fn unix_seconds(stamp: &str) -> Option<i64> {
-    let (date, time) = stamp.trim_end_matches('Z').split_once('T')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.split(':');
-    let (h, min) = (t.next()?.parse::<i64>().ok()?, t.next()?.parse::<i64>().ok()?);
-    let s = t.next().and_then(|s| s.split('.').next()).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    // Days from civil (Howard Hinnant), the inverse of abdm_types::gateway::timestamp.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400 + h * 3600 + min * 60 + s)
-}
-
-fn masked(identifiers: &[TypedValue], kind: &str) -> Option<String> {
+/// The identifier of `kind`, read as `parse` reads it, shown masked; one that
+/// does not parse is not shown at all.
+fn masked<T: std::fmt::Display, E>(
+    identifiers: &[TypedValue],
+    kind: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Option<String> {
     let value = &identifiers.iter().find(|i| i.kind == kind)?.value;
-    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
-    let tail = &digits[digits.len().saturating_sub(4)..];
-    Some(if kind == "MOBILE" { format!("******{tail}") } else { format!("XX-XXXX-XXXX-{tail}") })
+    parse(value).ok().map(|v| v.to_string())
 }
 
 fn card(patient: &VerifiedPatient) -> VerifiedCard {
@@ -183,8 +170,8 @@ fn card(patient: &VerifiedPatient) -> VerifiedCard {
         district: address.district,
         state: address.state,
         pincode: address.pincode,
-        mobile_masked: masked(&patient.identifiers, "MOBILE"),
-        abha_number_masked: masked(&patient.identifiers, "NDHM_HEALTH_NUMBER"),
+        mobile_masked: masked(&patient.identifiers, "MOBILE", Mobile::parse),
+        abha_number_masked: masked(&patient.identifiers, "NDHM_HEALTH_NUMBER", AbhaNumber::parse),
     }
 }
 
@@ -255,8 +242,11 @@ impl Phr {
             return Err(callback_error(error));
         }
         let auth = answer.auth.ok_or_else(flow_gone)?;
-        let expires_at =
-            auth.meta.and_then(|m| m.expiry).and_then(|e| unix_seconds(&e)).unwrap_or_else(|| self.clock.now() + 600);
+        let expires_at = auth
+            .meta
+            .and_then(|m| m.expiry)
+            .and_then(|e| parse_timestamp(&e))
+            .unwrap_or_else(|| self.clock.now() + 600);
         let step = match auth.mode {
             GatewayAuthMode::MobileOtp | GatewayAuthMode::AadhaarOtp => {
                 VerificationStep::AwaitingOtp { mode: auth.mode, expires_at }
@@ -286,20 +276,13 @@ impl Phr {
         }
         let gender = abdm_types::Gender::parse(&form.gender).map_err(|e| Error::input(ErrorCode::InvalidProfile, e))?;
         let date = form.date_of_birth.trim();
-        let digits_at =
-            |range: std::ops::Range<usize>| date.get(range).is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
-        let full_date = date.len() == 10
-            && digits_at(0..4)
-            && digits_at(5..7)
-            && digits_at(8..10)
-            && &date[4..5] == "-"
-            && &date[7..8] == "-";
-        if !(full_date || (date.len() == 4 && digits_at(0..4))) {
+        let year_only = date.len() == 4 && date.bytes().all(|b| b.is_ascii_digit());
+        if !(year_only || parse_timestamp(&format!("{date}T00:00:00Z")).is_some()) {
             return Err(bad("the date of birth is YYYY-MM-DD (or the year alone)"));
         }
         let identifier = match form.mobile.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
             Some(raw) => {
-                let mobile = abdm_types::Mobile::parse(raw).map_err(|e| Error::input(ErrorCode::InvalidMobile, e))?;
+                let mobile = Mobile::parse(raw).map_err(|e| Error::input(ErrorCode::InvalidMobile, e))?;
                 Some(TypedValue { kind: "MOBILE".into(), value: format!("+91{}", mobile.expose()) })
             }
             None => None,
@@ -397,27 +380,18 @@ impl Phr {
 
 #[cfg(test)]
 mod tests {
-    use abdm_types::gateway::timestamp;
-
     use super::*;
 
     #[test]
-    fn abdm_timestamps_read_back_to_the_second() {
-        for seconds in [0, 951_782_400, 1_683_666_636, 1_795_000_000] {
-            assert_eq!(unix_seconds(&timestamp(seconds * 1000 + 177)), Some(seconds));
-        }
-        assert_eq!(unix_seconds("2019-12-30T12:01:55Z"), Some(1_577_707_315));
-        assert_eq!(unix_seconds("tomorrow"), None);
-    }
-
-    #[test]
-    fn numbers_from_the_gateway_are_masked_to_their_last_four_digits() {
+    fn numbers_from_the_gateway_are_shown_masked_or_not_at_all() {
         let ids = [
             TypedValue { kind: "MOBILE".into(), value: "+919123456780".into() },
             TypedValue { kind: "NDHM_HEALTH_NUMBER".into(), value: "91-1111-2222-3333".into() },
+            TypedValue { kind: "MR".into(), value: "not a number".into() },
         ];
-        assert_eq!(masked(&ids, "MOBILE").as_deref(), Some("******6780"));
-        assert_eq!(masked(&ids, "NDHM_HEALTH_NUMBER").as_deref(), Some("XX-XXXX-XXXX-3333"));
-        assert_eq!(masked(&ids, "MR"), None);
+        assert_eq!(masked(&ids, "MOBILE", Mobile::parse).as_deref(), Some("******6780"));
+        assert_eq!(masked(&ids, "NDHM_HEALTH_NUMBER", AbhaNumber::parse).as_deref(), Some("XX-XXXX-XXXX-3333"));
+        assert_eq!(masked(&ids, "MR", Mobile::parse), None, "garbage is not shown");
+        assert_eq!(masked(&ids, "HEALTH_ID", AbhaNumber::parse), None);
     }
 }
