@@ -8,7 +8,7 @@
 //! before anybody waits is kept until asked for; a duplicate changes nothing.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     sync::{Arc, Mutex},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
@@ -33,8 +33,9 @@ use tokio::sync::{RwLock, oneshot};
 
 use crate::AbdmClient;
 
-/// Callbacks kept for a waiter that has not asked yet, at most.
-const EARLY_LIMIT: usize = 1024;
+/// Answers remembered (kept for a waiter still to come, or marked handed over
+/// so a duplicate is recognised), at most; the oldest are forgotten first.
+const REMEMBERED: usize = 1024;
 
 /// One callback from the gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +57,28 @@ enum Slot {
     Done,
 }
 
+/// Slots by key, and the keys of settled ones (arrived or done) oldest first.
+#[derive(Default)]
+struct Slots {
+    by_key: HashMap<String, Slot>,
+    settled: VecDeque<String>,
+}
+
+impl Slots {
+    /// Marks `key` settled; beyond [`REMEMBERED`] the oldest settled key is
+    /// forgotten (a waiter's slot never is: it ends with its own timeout).
+    fn settle(&mut self, key: String, slot: Slot) {
+        self.settled.push_back(key.clone());
+        self.by_key.insert(key, slot);
+        while self.settled.len() > REMEMBERED {
+            let Some(oldest) = self.settled.pop_front() else { break };
+            if matches!(self.by_key.get(&oldest), Some(Slot::Arrived(_) | Slot::Done)) {
+                self.by_key.remove(&oldest);
+            }
+        }
+    }
+}
+
 /// The receiving end of the gateway's callbacks. Cheap to clone.
 #[derive(Clone)]
 pub struct Bridge {
@@ -65,7 +88,7 @@ pub struct Bridge {
 struct Inner {
     client: AbdmClient,
     keys: RwLock<HashMap<String, VerifyingKey<Sha256>>>,
-    slots: Mutex<(HashMap<String, Slot>, Vec<String>)>,
+    slots: Mutex<Slots>,
 }
 
 impl std::fmt::Debug for Bridge {
@@ -98,9 +121,7 @@ struct TokenClaims {
 impl Bridge {
     /// `client` fetches the gateway's keys and names this workstation (`requester_id`).
     pub fn new(client: AbdmClient) -> Self {
-        Self {
-            inner: Arc::new(Inner { client, keys: RwLock::default(), slots: Mutex::new((HashMap::new(), Vec::new())) }),
-        }
+        Self { inner: Arc::new(Inner { client, keys: RwLock::default(), slots: Mutex::default() }) }
     }
 
     /// The four callback routes, relative to the bridge URL.
@@ -129,18 +150,18 @@ impl Bridge {
     pub async fn wait(&self, key: &str, timeout: Duration) -> Result<Callback, NoCallback> {
         let receiver = {
             let mut slots = self.slots();
-            match slots.0.remove(key) {
+            match slots.by_key.remove(key) {
                 Some(Slot::Arrived(callback)) => {
-                    slots.0.insert(key.to_owned(), Slot::Done);
+                    slots.by_key.insert(key.to_owned(), Slot::Done);
                     return Ok(*callback);
                 }
                 Some(Slot::Done) => {
-                    slots.0.insert(key.to_owned(), Slot::Done);
+                    slots.by_key.insert(key.to_owned(), Slot::Done);
                     return Err(NoCallback);
                 }
                 Some(Slot::Waiting(_)) | None => {
                     let (sender, receiver) = oneshot::channel();
-                    slots.0.insert(key.to_owned(), Slot::Waiting(sender));
+                    slots.by_key.insert(key.to_owned(), Slot::Waiting(sender));
                     receiver
                 }
             }
@@ -148,37 +169,28 @@ impl Bridge {
         match tokio::time::timeout(timeout, receiver).await {
             Ok(Ok(callback)) => Ok(callback),
             _ => {
-                self.slots().0.remove(key);
+                self.slots().by_key.remove(key);
                 Err(NoCallback)
             }
         }
     }
 
-    fn slots(&self) -> std::sync::MutexGuard<'_, (HashMap<String, Slot>, Vec<String>)> {
+    fn slots(&self) -> std::sync::MutexGuard<'_, Slots> {
         self.inner.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn deliver(&self, key: String, callback: Callback) {
         let mut slots = self.slots();
-        match slots.0.remove(&key) {
+        match slots.by_key.remove(&key) {
             Some(Slot::Waiting(sender)) => {
                 let _ = sender.send(callback);
-                slots.0.insert(key, Slot::Done);
+                slots.settle(key, Slot::Done);
             }
             Some(kept @ (Slot::Arrived(_) | Slot::Done)) => {
                 tracing::debug!("a duplicate callback was ignored");
-                slots.0.insert(key, kept);
+                slots.by_key.insert(key, kept);
             }
-            None => {
-                slots.1.push(key.clone());
-                slots.0.insert(key, Slot::Arrived(Box::new(callback)));
-                if slots.1.len() > EARLY_LIMIT {
-                    let oldest = slots.1.remove(0);
-                    if matches!(slots.0.get(&oldest), Some(Slot::Arrived(_))) {
-                        slots.0.remove(&oldest);
-                    }
-                }
-            }
+            None => slots.settle(key, Slot::Arrived(Box::new(callback))),
         }
     }
 
@@ -288,4 +300,49 @@ async fn notify(State(bridge): State<Bridge>, headers: HeaderMap, body: Bytes) -
         }
         .await,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AbdmConfig, BaseUrl};
+
+    fn bridge() -> Bridge {
+        let config = AbdmConfig {
+            phr_base_url: BaseUrl::parse("http://127.0.0.1:9/cm/").unwrap(),
+            gateway_base_url: BaseUrl::parse("http://127.0.0.1:9/gateway/").unwrap(),
+            client_id: "c".into(),
+            requester_id: "HIP-1".into(),
+            cm_suffix: abdm_types::CmSuffix::sandbox(),
+        };
+        Bridge::new(AbdmClient::new(config, abdm_types::Sensitive::from("s")).unwrap())
+    }
+
+    fn answer(key: &str) -> Callback {
+        Callback::FetchModes(Answer {
+            request_id: format!("cb-{key}"),
+            timestamp: "2026-11-23T10:00:00.000Z".into(),
+            auth: None,
+            error: Some(CallbackError { code: 1404, message: "?".into() }),
+            resp: RequestReference { request_id: key.into() },
+        })
+    }
+
+    #[tokio::test]
+    async fn a_long_day_of_callbacks_is_remembered_only_so_far() {
+        let bridge = bridge();
+        for i in 0..3 * REMEMBERED {
+            let key = format!("r{i}");
+            if i % 2 == 0 {
+                bridge.deliver(key.clone(), answer(&key));
+                bridge.wait(&key, Duration::from_millis(10)).await.unwrap();
+            } else {
+                bridge.deliver(key.clone(), answer(&key));
+            }
+        }
+        assert!(bridge.slots().by_key.len() <= REMEMBERED, "{}", bridge.slots().by_key.len());
+        let newest = format!("r{}", 3 * REMEMBERED - 1);
+        assert!(bridge.wait(&newest, Duration::from_millis(10)).await.is_ok(), "the newest is still there");
+        assert_eq!(bridge.wait("r1", Duration::from_millis(10)).await, Err(NoCallback), "the oldest went");
+    }
 }
