@@ -318,7 +318,7 @@ pub fn demo_approvals(app: State<'_, Started>) -> Vec<ApprovalRequest> {
         .into_iter()
         .map(|r| ApprovalRequest {
             transaction_id: r.transaction_id,
-            patient: r.patient,
+            patient: phr_core::mask_address(&r.patient),
             requester_id: r.requester_id,
             purpose: r.purpose,
         })

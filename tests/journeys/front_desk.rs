@@ -39,7 +39,8 @@ async fn kyc_by_the_patients_mobile_otp_lands_in_the_front_desk_list() {
     assert_eq!(expires_at, sent.expires_at, "the expiry is ABDM's, read from on-init");
     let otp = sent.otp;
     let wrong = if otp == "000000" { "111111" } else { "000000" };
-    assert_eq!(app.phr.verify_otp(&v.id, wrong).await.unwrap_err().code(), ErrorCode::OtpInvalid);
+    let err = app.phr.verify_otp(&v.id, wrong).await.unwrap_err();
+    assert_eq!((err.code(), err.user_message()), (ErrorCode::OtpInvalid, ErrorCode::OtpInvalid.message().to_owned()));
     let done = app.phr.verify_otp(&v.id, &otp).await.unwrap();
     let VerificationStep::Verified { card: Some(card), linked, verified_at } = done.step else { panic!() };
     assert_eq!((card.full_name.as_str(), card.year_of_birth, linked), ("Meera Devi Nair", 1990, false));
@@ -149,4 +150,17 @@ async fn a_verification_left_half_way_is_dropped_after_half_an_hour() {
         ErrorCode::FlowNotFound
     );
     assert!(app.phr.verify_with(&next.id, GatewayAuthMode::MobileOtp).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_default_address_is_shown_masked_but_verified_in_full() {
+    let app = desk(Duration::from_secs(5), true).await;
+    let v = app.phr.verify_patient("91111122223333@sbx", AuthPurpose::Kyc).await.unwrap();
+    assert_eq!(v.patient, "**********3333@sbx", "the 14 digits are the ABHA number");
+    let v = app.phr.verify_with(&v.id, GatewayAuthMode::MobileOtp).await.unwrap();
+    let otp = app.sandbox.outbox().last().unwrap().otp.clone();
+    let done = app.phr.verify_otp(&v.id, &otp).await.unwrap();
+    assert_eq!(done.patient, "**********3333@sbx");
+    let audit = app.phr.store().recent_audit(1).await.unwrap();
+    assert_eq!(audit[0].subject.as_deref(), Some("91111122223333@sbx"), "the audit log (encrypted) names who");
 }

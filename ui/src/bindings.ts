@@ -553,6 +553,7 @@ linked: boolean; verifiedAt: number };
 /**  What the front-desk screen shows of one verification. */
 export type Verification_Deserialize = {
 	id: string,
+	/**  The patient's ABHA address as shown: a 14-digit default one masked. */
 	patient: string,
 	purpose: AuthPurpose,
 	step: VerificationStep_Deserialize,
@@ -561,6 +562,7 @@ export type Verification_Deserialize = {
 /**  What the front-desk screen shows of one verification. */
 export type Verification_Serialize = {
 	id: string,
+	/**  The patient's ABHA address as shown: a 14-digit default one masked. */
 	patient: string,
 	purpose: AuthPurpose,
 	step: VerificationStep_Serialize,

@@ -55,3 +55,7 @@ export const passwordRules = Object.keys(enRules) as PasswordRule[];
 /** ABDM's one-letter gender, in words. */
 export const genderText = (gender: string): string =>
   gender === "F" ? t("signup.female") : gender === "M" ? t("signup.male") : t("signup.other");
+
+/** A moment (Unix seconds) as people in India write it, in the current language. */
+export const dateTime = (seconds: number): string =>
+  new Date(seconds * 1000).toLocaleString(locale.lang === "hi" ? "hi-IN" : "en-IN");

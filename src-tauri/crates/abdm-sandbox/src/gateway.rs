@@ -273,9 +273,8 @@ pub(crate) async fn certs(State(ctx): State<Ctx>) -> Json<Certs> {
     })
 }
 
-pub(crate) async fn openid_configuration(State(ctx): State<Ctx>, headers: HeaderMap) -> Json<Value> {
+pub(crate) async fn openid_configuration(headers: HeaderMap) -> Json<Value> {
     let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    let _ = ctx;
     Json(json!({"jwks_uri": format!("http://{host}/gateway/v0.5/certs")}))
 }
 

@@ -171,7 +171,10 @@ fn store_code(err: &StoreError) -> ErrorCode {
 fn capitalise(reason: &str) -> String {
     let mut chars = reason.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        Some(first) => {
+            let sentence: String = first.to_uppercase().chain(chars).collect();
+            if sentence.ends_with(['.', '?', '!']) { sentence } else { sentence + "." }
+        }
         None => String::new(),
     }
 }

@@ -108,6 +108,12 @@ pub fn mask_contact(raw: &str) -> String {
     }
 }
 
+/// An ABHA address as shown on screen: a 14-digit default one masked. Anything
+/// else is hidden.
+pub fn mask_address(raw: &str) -> String {
+    address(raw).map(|a| a.to_string()).unwrap_or_else(|_| "******".to_owned())
+}
+
 /// A sign-in's tokens as ABDM gave them.
 struct Tokens {
     access: Sensitive<String>,

@@ -28,6 +28,7 @@ use crate::{Error, ErrorCode};
 #[serde(rename_all = "camelCase")]
 pub struct Verification {
     pub id: String,
+    /// The patient's ABHA address as shown: a 14-digit default one masked.
     pub patient: String,
     pub purpose: AuthPurpose,
     pub step: VerificationStep,
@@ -142,7 +143,8 @@ fn callback_error(error: &CallbackError) -> Error {
         1509 => ErrorCode::FlowNotFound,
         _ => ErrorCode::AbdmUnavailable,
     };
-    Error::input(code, format!("the gateway answered {}", error.code))
+    tracing::info!(gateway_code = error.code, ?code, "the gateway refused a verification step");
+    Error::input(code, code.message())
 }
 
 fn no_callback(_: NoCallback) -> Error {
@@ -194,7 +196,7 @@ impl Phr {
     fn move_to(&self, id: &str, open: Open) -> Verification {
         let shown = Verification {
             id: id.to_owned(),
-            patient: open.patient.expose(),
+            patient: open.patient.to_string(),
             purpose: open.purpose,
             step: open.step.clone(),
         };
@@ -371,7 +373,7 @@ impl Phr {
         self.verifications.lock().remove(id);
         Ok(Verification {
             id: id.to_owned(),
-            patient: address,
+            patient: open.patient.to_string(),
             purpose: open.purpose,
             step: VerificationStep::Verified { card, linked, verified_at: now },
         })
