@@ -77,6 +77,9 @@ async fn direct_approval_in_the_patients_app_verifies_and_a_denial_says_so() {
     let request = app.sandbox.direct_requests().pop().unwrap();
     assert!(app.sandbox.answer_direct(&request.transaction_id, false));
     assert_eq!(app.phr.verify_await_approval(&v.id).await.unwrap_err().code(), ErrorCode::VerificationDenied);
+    let audit = app.phr.store().recent_audit(1).await.unwrap();
+    assert_eq!((audit[0].action.as_str(), audit[0].subject.as_deref()), ("patient-declined", Some("asha.verma@sbx")));
+    assert_eq!(app.sandbox.notify_acks().len(), 2, "a denial is acknowledged too");
 }
 
 #[tokio::test]

@@ -162,6 +162,24 @@ async fn each_documented_failure_comes_back_as_a_callback_error() {
     assert_eq!(d.confirm_otp("asha.verma@sbx", &txn, &wrong(&right)).await.error.unwrap().code, 1405);
     d.t.advance(601);
     assert_eq!(d.confirm_otp("asha.verma@sbx", &txn, &right).await.error.unwrap().code, 1406);
+
+    let txn = d.init("asha.verma@sbx", AuthPurpose::Kyc, GatewayAuthMode::MobileOtp).await.auth.unwrap().transaction_id;
+    let right = d.t.otp_for("9876543210");
+    for _ in 0..5 {
+        assert_eq!(d.confirm_otp("asha.verma@sbx", &txn, &wrong(&right)).await.error.unwrap().code, 1405);
+    }
+    assert_eq!(d.confirm_otp("asha.verma@sbx", &txn, &right).await.error.unwrap().code, 1100, "locked after 5 wrong");
+}
+
+#[tokio::test]
+async fn a_direct_request_the_patient_left_unanswered_expires() {
+    let d = desk().await;
+    let txn = d.init("asha.verma@sbx", AuthPurpose::Kyc, GatewayAuthMode::Direct).await.auth.unwrap().transaction_id;
+    assert_eq!(d.t.sandbox.direct_requests().len(), 1);
+    d.t.advance(601);
+    assert!(d.t.sandbox.direct_requests().is_empty(), "no longer shown in the patient's app");
+    assert!(!d.t.sandbox.answer_direct(&txn, true), "and can no longer be approved");
+    assert!(!d.t.sandbox.answer_direct("no-such-transaction", true));
 }
 
 #[tokio::test]

@@ -186,3 +186,36 @@ async fn the_lgd_lists_name_every_state_and_the_districts_of_one() {
     let unauthenticated = raw.http.get(format!("{}v1/apps/location/states", raw.sandbox.phr_base_url())).send().await;
     assert_eq!(unauthenticated.unwrap().status(), 401, "the gateway token is required");
 }
+
+#[tokio::test]
+async fn gateway_requests_need_the_consent_manager_and_a_well_formed_body_and_a_bridge_an_http_url() {
+    let raw = spawn(Options::default()).await;
+    let query = json!({"requestId": "r", "timestamp": "2026-11-23T10:00:00.000Z",
+        "query": {"id": "asha.verma@sbx", "purpose": "KYC", "requester": {"type": "HIP", "id": "HIP-1"}}});
+    let fetch_modes = format!("{}v0.5/users/auth/fetch-modes", raw.sandbox.gateway_base_url());
+    let send = |cm: Option<&str>, body: serde_json::Value| {
+        let mut request = raw.http.post(&fetch_modes).bearer_auth(&raw.token).json(&body);
+        if let Some(cm) = cm {
+            request = request.header("X-CM-ID", cm);
+        }
+        request.send()
+    };
+    assert_eq!(send(Some("sbx"), query.clone()).await.unwrap().status(), 202);
+    assert_eq!(send(None, query.clone()).await.unwrap().status(), 400, "no X-CM-ID");
+    assert_eq!(send(Some("abdm"), query.clone()).await.unwrap().status(), 400, "another consent manager");
+    let refused = send(Some("sbx"), json!({"requestId": "r"})).await.unwrap();
+    assert_eq!(refused.status(), 400);
+    assert_eq!(refused.json::<serde_json::Value>().await.unwrap()["error"]["code"], 1510);
+
+    let bridges = format!("{}/devservice/v1/bridges", raw.sandbox.url());
+    let patch = |token: Option<&str>, url: &str| {
+        let mut request = raw.http.patch(&bridges).json(&json!({ "url": url }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    assert_eq!(patch(None, "http://127.0.0.1:9").await.unwrap().status(), 401);
+    assert_eq!(patch(Some(&raw.token), "ftp://clinic").await.unwrap().status(), 400);
+    assert_eq!(patch(Some(&raw.token), "https://clinic.example.in/abdm").await.unwrap().status(), 202);
+}
