@@ -6,11 +6,10 @@
 
 use std::time::Duration;
 
-use abdm_client::{
-    AbdmClient, AbdmConfig, BaseUrl,
-    bridge::{Bridge, Callback},
-};
-use abdm_types::{AbhaAddress, CmSuffix, Sensitive, gateway::AuthPurpose};
+mod support;
+
+use abdm_client::bridge::{Bridge, Callback};
+use abdm_types::{AbhaAddress, gateway::AuthPurpose};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rsa::{
@@ -37,16 +36,7 @@ fn gateway_token() -> String {
 fn bridge(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let (_sandbox, client, bridge, url) = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
-        let sandbox = abdm_sandbox::spawn(listener).await.expect("spawn sandbox");
-        let config = AbdmConfig {
-            phr_base_url: BaseUrl::parse(&sandbox.phr_base_url()).expect("url"),
-            gateway_base_url: BaseUrl::parse(&sandbox.gateway_base_url()).expect("url"),
-            client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
-            requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
-            cm_suffix: CmSuffix::sandbox(),
-        };
-        let client = AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).expect("client");
+        let (sandbox, client) = support::sandbox_and_client().await;
         let bridge = Bridge::new(client.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let url = format!("http://{}", listener.local_addr().expect("addr"));

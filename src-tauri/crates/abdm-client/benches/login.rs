@@ -2,25 +2,15 @@
 //! (with the OTP from the sandbox's outbox), auth-confirm. Run with
 //! `cargo bench -p abdm-client --bench login`.
 
-use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, Contact};
-use abdm_types::{AbhaAddress, CmSuffix, Mobile, Otp, Sensitive};
+mod support;
+
+use abdm_client::Contact;
+use abdm_types::{AbhaAddress, Mobile, Otp};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn login(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    let (sandbox, client) = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
-        let sandbox = abdm_sandbox::spawn(listener).await.expect("spawn sandbox");
-        let config = AbdmConfig {
-            phr_base_url: BaseUrl::parse(&sandbox.phr_base_url()).expect("url"),
-            gateway_base_url: BaseUrl::parse(&sandbox.gateway_base_url()).expect("url"),
-            client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
-            requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
-            cm_suffix: CmSuffix::sandbox(),
-        };
-        let client = AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).expect("client");
-        (sandbox, client)
-    });
+    let (sandbox, client) = runtime.block_on(support::sandbox_and_client());
     let contact = Contact::Mobile(Mobile::parse("9876543210").expect("mobile"));
     let chosen = AbhaAddress::parse("asha.verma@sbx").expect("address");
 

@@ -93,15 +93,20 @@ pub struct AuthRequester {
     pub id: String,
 }
 
-/// `POST /v0.5/users/auth/fetch-modes`.
+/// A request that asks about a patient: `requestId`, `timestamp` (UTC with
+/// milliseconds and `Z`) and the `query`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FetchModesRequest {
+pub struct QueryRequest<Q> {
     pub request_id: String,
-    /// UTC with milliseconds and `Z`.
     pub timestamp: String,
-    pub query: FetchModesQuery,
+    pub query: Q,
 }
+
+/// `POST /v0.5/users/auth/fetch-modes`.
+pub type FetchModesRequest = QueryRequest<FetchModesQuery>;
+/// `POST /v0.5/users/auth/init`.
+pub type AuthInitRequest = QueryRequest<AuthInitQuery>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FetchModesQuery {
@@ -109,15 +114,6 @@ pub struct FetchModesQuery {
     pub id: String,
     pub purpose: AuthPurpose,
     pub requester: AuthRequester,
-}
-
-/// `POST /v0.5/users/auth/init`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthInitRequest {
-    pub request_id: String,
-    pub timestamp: String,
-    pub query: AuthInitQuery,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -263,15 +263,12 @@ async fn early_duplicate_and_unknown_callbacks() {
 }
 
 #[tokio::test]
-async fn gateway_calls_need_a_session_and_the_consent_manager() {
+async fn gateway_calls_need_a_session() {
     let d = desk().await;
     let query = json!({"requestId": "r", "timestamp": "2026-11-23T10:00:00.000Z",
         "query": {"id": "asha.verma@sbx", "purpose": "KYC", "requester": {"type": "HIP", "id": abdm_sandbox::DEMO_REQUESTER_ID}}});
     let url = format!("{}v0.5/users/auth/fetch-modes", d.t.sandbox.gateway_base_url());
     assert_eq!(d.http.post(&url).header("X-CM-ID", "sbx").json(&query).send().await.unwrap().status(), 401);
-    let certs: Certs =
-        d.http.get(format!("{}v0.5/certs", d.t.sandbox.gateway_base_url())).send().await.unwrap().json().await.unwrap();
-    assert_eq!((certs.keys[0].kid.as_str(), certs.keys[0].alg.as_deref()), ("abdm-sandbox", Some("RS256")));
 }
 
 #[tokio::test]
@@ -293,17 +290,12 @@ async fn link_by_aadhaar_otp_gives_a_linking_token_and_no_demographics() {
 }
 
 #[tokio::test]
-async fn the_openid_configuration_points_at_the_keys() {
+async fn the_openid_configuration_points_at_the_published_keys() {
     let d = desk().await;
-    let config: Value = d
-        .http
-        .get(format!("{}v0.5/.well-known/openid-configuration", d.t.sandbox.gateway_base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let certs = d.t.client.gateway_certs().await.unwrap();
+    assert_eq!((certs.keys[0].kid.as_str(), certs.keys[0].alg.as_deref()), ("abdm-sandbox", Some("RS256")));
+    let url = format!("{}v0.5/.well-known/openid-configuration", d.t.sandbox.gateway_base_url());
+    let config: Value = d.http.get(url).send().await.unwrap().json().await.unwrap();
     let jwks: Certs = d.http.get(config["jwks_uri"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
-    assert_eq!(jwks.keys.len(), 1);
+    assert_eq!(jwks, certs);
 }
