@@ -88,4 +88,14 @@ describe("VerifyPatient", () => {
     await findWays();
     expect((await screen.findByRole("alert")).textContent).toContain("did not answer in time");
   });
+
+  it("starting again keeps the patient's address and purpose", async () => {
+    mockCommands({ verify_patient: () => at({ step: "choosingMode", modes: ["MOBILE_OTP"] }) });
+    render(VerifyPatient, { onVerified: () => {} });
+    await fireEvent.change(screen.getByLabelText("Purpose"), { target: { value: "LINK" } });
+    await findWays();
+    await fireEvent.click(await screen.findByText("Start again"));
+    expect((await screen.findByLabelText("Patient's ABHA address") as HTMLInputElement).value).toBe("meera.nair@sbx");
+    expect((screen.getByLabelText("Purpose") as HTMLSelectElement).value).toBe("LINK");
+  });
 });
