@@ -131,6 +131,21 @@ fn an_invalid_config_file_stops_start_up_naming_the_key() {
 }
 
 #[test]
+fn a_bridge_port_already_taken_stops_start_up_naming_the_setting() {
+    let root = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listen = taken.local_addr().unwrap().to_string();
+
+    let Err(err) = build(Startup::isolated(dirs(root.path()), [("ABHA_BRIDGE_LISTEN".to_owned(), listen.clone())]))
+    else {
+        panic!("start-up must fail");
+    };
+
+    let message = err.to_string();
+    assert!(message.contains(&listen) && message.contains("`bridge.listen`"), "{message}");
+}
+
+#[test]
 fn an_unknown_command_is_refused() {
     let root = tempfile::tempdir().unwrap();
     let app = build(Startup::isolated(dirs(root.path()), [])).unwrap();
