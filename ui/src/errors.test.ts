@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { describeError, toIpcError } from "./errors";
-import { setLang } from "./i18n.svelte";
+import { errorCode, toIpcError } from "./errors";
+import { errorText, setLang } from "./i18n.svelte";
 import { enErrors } from "./locales/en";
 import { hiErrors } from "./locales/hi";
 
@@ -18,7 +18,7 @@ describe("toIpcError", () => {
   });
 
   it("keeps a known code but never the backend's text", () => {
-    expect(describeError({ code: "OTP_EXPIRED", message: "raw text 9876543210" })).toBe(enErrors.OTP_EXPIRED);
+    expect(errorText(errorCode({ code: "OTP_EXPIRED", message: "raw text 9876543210" }))).toBe(enErrors.OTP_EXPIRED);
   });
 
   it("turns an unknown code into INTERNAL rather than trusting it", () => {
@@ -38,14 +38,14 @@ describe("error messages", () => {
 
   it("follow the chosen language", () => {
     setLang("hi");
-    expect(describeError({ code: "OTP_EXPIRED", message: "" })).toBe(hiErrors.OTP_EXPIRED);
+    expect(errorText(errorCode({ code: "OTP_EXPIRED", message: "" }))).toBe(hiErrors.OTP_EXPIRED);
   });
 });
 
-describe("describeError", () => {
+describe("errorCode", () => {
   it("always answers with a message from the table", () => {
     for (const rejection of [undefined, null, 42, new Error("boom"), { code: "INTERNAL", message: "raw" }]) {
-      expect(Object.values(enErrors)).toContain(describeError(rejection));
+      expect(Object.values(enErrors)).toContain(errorText(errorCode(rejection)));
     }
   });
 });

@@ -1,9 +1,8 @@
-// The one place an error code becomes words (in the current language, from
-// `locales/`). The UI branches on `code`, never on the backend's text; every
-// ErrorCode must have an entry in each table (the type checks it).
+// A rejection from a command, as the closed set of codes. The UI branches on
+// `code`, never on the backend's text, and shows `errorText(code)` from
+// `locales/` (every ErrorCode must have an entry in each table: the type checks it).
 import type { ErrorCode, IpcError } from "./bindings";
 import { enErrors } from "./locales/en";
-import { errorText } from "./i18n.svelte";
 
 const codes = new Set<string>(Object.keys(enErrors));
 
@@ -27,6 +26,3 @@ export function toIpcError(rejection: unknown): IpcError {
 
 /** The code for a failed command, for screens that keep it and show `errorText(code)`. */
 export const errorCode = (rejection: unknown): ErrorCode => toIpcError(rejection).code;
-
-/** What to show a person for a failed command, in the current language. */
-export const describeError = (rejection: unknown): string => errorText(errorCode(rejection));
