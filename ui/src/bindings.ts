@@ -187,7 +187,7 @@ export type DemographicsForm_Serialize = {
 
 /**
  *  The closed set of failure kinds the UI branches on. Each has a human message in
- *  `ui/src/errors.ts` (a `Record<ErrorCode, string>`, so a new code without words
+ *  English and Hindi in `ui/src/locales/` (`Record<ErrorCode, string>`, so a new code without words
  *  does not compile).
  */
 export type ErrorCode = 

@@ -3,7 +3,7 @@ use phr_store::{StoreError, VaultError};
 use serde::{Deserialize, Serialize};
 
 /// The closed set of failure kinds the UI branches on. Each has a human message in
-/// `ui/src/errors.ts` (a `Record<ErrorCode, string>`, so a new code without words
+/// English and Hindi in `ui/src/locales/` (`Record<ErrorCode, string>`, so a new code without words
 /// does not compile).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -66,7 +66,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// The English sentence for the code, for logs and the CLI; the UI has its own
-    /// (translated) words in `ui/src/errors.ts`.
+    /// English and Hindi words in `ui/src/locales/`.
     pub fn message(self) -> &'static str {
         match self {
             ErrorCode::InvalidMobile => "Enter a 10-digit mobile number starting with 6, 7, 8 or 9.",
