@@ -276,3 +276,18 @@ fn current_year(now: i64) -> u16 {
 fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_and_addresses_are_shown_masked_and_anything_else_hidden() {
+        assert_eq!(mask_contact("9876543210"), "******3210");
+        assert_eq!(mask_contact("kavya.iyer@example.in"), "k***@example.in");
+        assert_eq!(mask_contact("not a contact"), "******");
+        assert_eq!(mask_address("91111122223333@sbx"), "**********3333@sbx", "a default address is the ABHA number");
+        assert_eq!(mask_address("asha.verma@sbx"), "asha.verma@sbx");
+        assert_eq!(mask_address("no address"), "******");
+    }
+}
