@@ -13,8 +13,9 @@ mod error;
 mod phr;
 mod user_auth;
 
+pub use abdm_types::{BaseUrl, BaseUrlError};
 pub use client::{AbdmClient, ClientOptions};
-pub use config::{AbdmConfig, BaseUrl, BaseUrlError};
+pub use config::AbdmConfig;
 pub use crypto::{EncryptionKey, Padding};
 pub use error::{AbdmError, ApiFailure};
 pub use phr::{Contact, Credential, RegistrationDetails};

@@ -3,6 +3,7 @@
 //! Nothing here does IO. Values are parsed once at the edge into the types below
 //! and trusted afterwards.
 
+mod base_url;
 mod cm_suffix;
 pub mod gateway;
 pub mod phr;
@@ -10,6 +11,7 @@ mod sensitive;
 pub mod value;
 mod wire;
 
+pub use base_url::{BaseUrl, BaseUrlError};
 pub use cm_suffix::{CmSuffix, CmSuffixError};
 pub use sensitive::Sensitive;
 pub use value::*;
