@@ -10,6 +10,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::auth_platform::state::SentMail;
 use crate::{
     ctx::{Ctx, body},
     error::Fail,
@@ -20,6 +21,7 @@ use crate::{
 pub(crate) fn router() -> Router<Ctx> {
     Router::new()
         .route("/outbox", get(outbox))
+        .route("/mailbox", get(mailbox))
         .route("/clock", get(clock).post(advance_clock))
         .route("/faults", post(add_fault).delete(clear_faults))
 }
@@ -32,6 +34,13 @@ struct OutboxQuery {
 async fn outbox(State(ctx): State<Ctx>, Query(q): Query<OutboxQuery>) -> Json<Vec<SentOtp>> {
     let world = ctx.world();
     Json(world.outbox.iter().filter(|m| q.to.as_ref().is_none_or(|to| &m.to == to)).cloned().collect())
+}
+
+/// The auth platform's sent emails (verification links).
+async fn mailbox(State(ctx): State<Ctx>, Query(q): Query<OutboxQuery>) -> Json<Vec<SentMail>> {
+    let world = ctx.world();
+    let mail = world.auth_platform.mail.iter();
+    Json(mail.filter(|m| q.to.as_ref().is_none_or(|to| &m.to == to)).cloned().collect())
 }
 
 async fn clock(State(ctx): State<Ctx>) -> Json<Value> {

@@ -41,7 +41,13 @@ impl Clock {
 
 #[derive(Clone)]
 pub(crate) struct Ctx {
+    /// `http://127.0.0.1:<port>`, as the sandbox's own URLs and issuers start.
+    pub url: Arc<str>,
     pub keys: Arc<Keys>,
+    /// The staff servers' signing key (another organisation's than ABDM's).
+    pub staff_keys: Arc<Keys>,
+    pub auth_platform: Arc<crate::auth_platform::AuthPlatformOptions>,
+    pub rate_windows: Arc<crate::auth_platform::RateWindows>,
     pub world: Arc<Mutex<World>>,
     pub clock: Arc<Clock>,
     pub faults: Arc<Faults>,

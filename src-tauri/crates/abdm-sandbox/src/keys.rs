@@ -1,6 +1,8 @@
-//! The sandbox's RSA key: its public half is what the app encrypts credentials
-//! with (PKCS#1 v1.5, as this API generation requires), and the whole key signs
-//! the tokens it issues (RS256 JWTs).
+//! The sandbox's RSA keys. ABDM's: its public half is what the app encrypts
+//! credentials with (PKCS#1 v1.5, as this API generation requires), and the
+//! whole key signs the tokens ABDM issues (RS256 JWTs). The staff servers' (the
+//! clinic's auth platform and its OpenID Connect provider) is another key, as
+//! another organisation's would be: it signs their session and ID tokens.
 
 use base64::{
     Engine,
@@ -16,10 +18,14 @@ use rsa::{
 use serde::{Serialize, de::DeserializeOwned};
 
 const DEMO_KEY_PEM: &str = include_str!("../keys/demo-sandbox-key.pem");
-/// The `kid` of every token the sandbox signs, and of its key in `/v0.5/certs`.
+const STAFF_KEY_PEM: &str = include_str!("../keys/demo-staff-key.pem");
+/// The `kid` of every token ABDM's side signs, and of its key in `/v0.5/certs`.
 pub(crate) const KEY_ID: &str = "abdm-sandbox";
+/// The `kid` of the staff servers' tokens, and of their key in the JWKS.
+pub(crate) const STAFF_KEY_ID: &str = "sandbox-staff";
 
 pub(crate) struct Keys {
+    kid: &'static str,
     private: RsaPrivateKey,
     signing: SigningKey<Sha256>,
     verifying: VerifyingKey<Sha256>,
@@ -32,9 +38,18 @@ pub(crate) struct NotDecryptable;
 
 impl Keys {
     pub(crate) fn demo() -> Self {
-        let private = RsaPrivateKey::from_pkcs8_pem(DEMO_KEY_PEM).expect("the shipped demo key parses");
+        Self::from_pem(DEMO_KEY_PEM, KEY_ID)
+    }
+
+    pub(crate) fn staff() -> Self {
+        Self::from_pem(STAFF_KEY_PEM, STAFF_KEY_ID)
+    }
+
+    fn from_pem(pem: &str, kid: &'static str) -> Self {
+        let private = RsaPrivateKey::from_pkcs8_pem(pem).expect("the shipped demo key parses");
         let public_der = private.to_public_key().to_public_key_der().expect("a public key encodes");
         Self {
+            kid,
             signing: SigningKey::<Sha256>::new(private.clone()),
             verifying: VerifyingKey::<Sha256>::new(private.to_public_key()),
             public_der_base64: STANDARD.encode(public_der.as_bytes()),
@@ -45,6 +60,10 @@ impl Keys {
     /// The public key as ABDM publishes it: base64 of the DER SubjectPublicKeyInfo.
     pub(crate) fn public_key_base64(&self) -> &str {
         &self.public_der_base64
+    }
+
+    pub(crate) fn kid(&self) -> &'static str {
+        self.kid
     }
 
     /// The public modulus and exponent, big-endian, for the JWKS.
@@ -63,7 +82,7 @@ impl Keys {
     }
 
     pub(crate) fn sign_jwt<C: Serialize>(&self, claims: &C) -> String {
-        let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"RS256","typ":"JWT","kid":"{KEY_ID}"}}"#));
+        let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"RS256","typ":"JWT","kid":"{}"}}"#, self.kid));
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("claims serialise"));
         let signing_input = format!("{header}.{body}");
         let signature: Signature = self.signing.sign(signing_input.as_bytes());

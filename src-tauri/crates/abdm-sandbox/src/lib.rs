@@ -11,6 +11,7 @@
 //! minutes, a mobile carries at most 4 addresses, tokens are signed JWTs that
 //! expire. Test controls live under `/_sandbox/` and are off unless enabled.
 
+mod auth_platform;
 mod controls;
 mod ctx;
 mod error;
@@ -19,6 +20,7 @@ mod gateway;
 mod handlers;
 mod keys;
 mod lgd;
+mod oidc;
 mod people;
 pub mod world;
 
@@ -35,10 +37,12 @@ use axum::{
 };
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
+pub use auth_platform::{AuthPlatformOptions, DEMO_API_KEY as DEMO_AUTH_PLATFORM_API_KEY, state::SentMail};
 pub use ctx::Clock;
 pub use error::Fail;
 pub use faults::{Fault, FaultKind};
 pub use gateway::DirectRequest;
+pub use oidc::state::{CONFIDENTIAL_CLIENT as DEMO_OIDC_CONFIDENTIAL_CLIENT, PUBLIC_CLIENT as DEMO_OIDC_CLIENT};
 pub use world::SentOtp;
 
 use crate::{ctx::Ctx, faults::Faults, keys::Keys, world::World};
@@ -56,6 +60,8 @@ pub struct Options {
     pub controls: bool,
     /// Keep the state in this JSON file across restarts (in memory when `None`).
     pub state_file: Option<PathBuf>,
+    /// The clinic's auth platform: token lifetimes, rate limit, flow route.
+    pub auth_platform: AuthPlatformOptions,
 }
 
 /// A running sandbox. Dropping it without [`SandboxHandle::shutdown`] leaves the
@@ -87,6 +93,22 @@ impl SandboxHandle {
     /// Base URL of the HIE-CM gateway (`/gateway/`).
     pub fn gateway_base_url(&self) -> String {
         format!("{}/gateway/", self.url())
+    }
+
+    /// Base URL of the clinic's auth platform (`/nap/`).
+    pub fn auth_platform_url(&self) -> String {
+        format!("{}/nap/", self.url())
+    }
+
+    /// Issuer of the clinic's OpenID Connect provider, trailing slash included.
+    pub fn oidc_issuer(&self) -> String {
+        oidc::issuer(&self.ctx)
+    }
+
+    /// Emails the auth platform "sent" (verification links), newest last, for
+    /// the demo inbox.
+    pub fn mailbox(&self) -> Vec<SentMail> {
+        self.ctx.world().auth_platform.mail.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -141,7 +163,11 @@ pub async fn spawn(listener: TcpListener) -> io::Result<SandboxHandle> {
 pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<SandboxHandle> {
     let addr = listener.local_addr()?;
     let ctx = Ctx {
+        url: format!("http://{addr}").into(),
         keys: Arc::new(Keys::demo()),
+        staff_keys: Arc::new(Keys::staff()),
+        auth_platform: Arc::new(options.auth_platform.clone()),
+        rate_windows: Arc::default(),
         world: Arc::new(Mutex::new(load_world(options.state_file.as_deref())?)),
         clock: Arc::default(),
         faults: Arc::new(Faults::default()),
@@ -152,14 +178,21 @@ pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<S
             .map_err(io::Error::other)?,
         runtime: tokio::runtime::Handle::current(),
     };
+    let now = ctx.now();
     if ctx.world().accounts.is_empty() {
-        let now = ctx.now();
         people::seed(&mut ctx.world(), now);
+    }
+    if ctx.world().auth_platform.users.is_empty() {
+        auth_platform::seed(&mut ctx.world().auth_platform, now);
+    }
+    if ctx.world().oidc.accounts.is_empty() {
+        oidc::seed(&mut ctx.world().oidc);
     }
     let app = router(ctx.clone(), options.controls);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        // The auth platform's rate limit is per client address.
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })
@@ -221,6 +254,8 @@ fn router(ctx: Ctx, controls: bool) -> Router {
     let mut app = Router::new()
         .nest("/cm", cm)
         .nest("/gateway", gateway)
+        .nest("/nap", auth_platform::router(&ctx))
+        .nest("/oidc", oidc::router())
         .route("/devservice/v1/bridges", axum::routing::patch(gateway::set_bridge));
     if controls {
         app = app.nest("/_sandbox", controls::router());

@@ -201,6 +201,12 @@ pub struct World {
     pub txns: HashMap<String, Txn>,
     pub outbox: Vec<SentOtp>,
     pub revoked: HashSet<String>,
+    /// The clinic's staff servers: not ABDM's, but in the same sandbox so demo
+    /// mode needs no network for the front desk either.
+    #[serde(default)]
+    pub auth_platform: crate::auth_platform::state::AuthPlatform,
+    #[serde(default)]
+    pub oidc: crate::oidc::state::Provider,
 }
 
 pub(crate) fn new_otp() -> String {

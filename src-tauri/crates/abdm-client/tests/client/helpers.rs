@@ -10,7 +10,7 @@ pub struct TestSandbox {
 
 pub async fn spawn() -> TestSandbox {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let sandbox = abdm_sandbox::spawn_with(listener, Options { controls: true, state_file: None }).await.unwrap();
+    let sandbox = abdm_sandbox::spawn_with(listener, Options { controls: true, ..Options::default() }).await.unwrap();
     let client = client_for(&sandbox.phr_base_url(), &sandbox.gateway_base_url(), abdm_sandbox::DEMO_CLIENT_SECRET);
     TestSandbox { sandbox, client }
 }

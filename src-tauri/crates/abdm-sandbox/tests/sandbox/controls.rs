@@ -12,7 +12,7 @@ async fn the_controls_are_off_unless_enabled() {
 
 #[tokio::test]
 async fn the_outbox_shows_the_otps_sent_to_one_mobile() {
-    let raw = spawn(Options { controls: true, state_file: None }).await;
+    let raw = spawn(Options { controls: true, ..Options::default() }).await;
     raw.post("v1/apps/generate/otp", &json!({"value": raw.enc("9822007788"), "authMode": "MOBILE_OTP"})).await;
     raw.post("v1/apps/generate/otp", &json!({"value": raw.enc("9822007789"), "authMode": "MOBILE_OTP"})).await;
     let outbox: Vec<Value> = raw
@@ -31,7 +31,7 @@ async fn the_outbox_shows_the_otps_sent_to_one_mobile() {
 
 #[tokio::test]
 async fn the_clock_moves_forward_and_expires_otps() {
-    let raw = spawn(Options { controls: true, state_file: None }).await;
+    let raw = spawn(Options { controls: true, ..Options::default() }).await;
     let (_, reply) =
         raw.post("v1/apps/generate/otp", &json!({"value": raw.enc("9822007790"), "authMode": "MOBILE_OTP"})).await;
     let otp = raw.otp_for("9822007790");
@@ -65,7 +65,7 @@ async fn the_clock_moves_forward_and_expires_otps() {
 
 #[tokio::test]
 async fn faults_are_injected_per_endpoint_and_cleared() {
-    let raw = spawn(Options { controls: true, state_file: None }).await;
+    let raw = spawn(Options { controls: true, ..Options::default() }).await;
     let faults = format!("{}/_sandbox/faults", raw.sandbox.url());
     let added = raw
         .http

@@ -133,7 +133,7 @@ async fn the_state_survives_a_restart_when_a_file_is_given() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("state.json");
     let _ = std::fs::remove_file(&file);
-    let options = Options { controls: false, state_file: Some(file.clone()) };
+    let options = Options { state_file: Some(file.clone()), ..Options::default() };
 
     let raw = spawn(options.clone()).await;
     let session = raw.declared_session("9822005570").await;
