@@ -8,6 +8,7 @@
 
 mod audit;
 mod db;
+mod desk;
 mod error;
 mod flows;
 mod key;
@@ -15,8 +16,9 @@ mod people;
 mod sessions;
 mod vault;
 
-pub use audit::AuditEntry;
+pub use audit::{AUDIT_KEPT_SECS, AuditEntry, AuditFilter, ByStaff};
 pub use db::Store;
+pub use desk::DeskStaff;
 pub use error::StoreError;
 pub use flows::SavedFlow;
 pub use key::{DbKey, KeyError, SALT_LEN};

@@ -13,6 +13,13 @@ pub enum SecretKind {
     RefreshToken,
     /// The ABDM client secret of this installation.
     ClientSecret,
+    /// A member of staff's sign-in (tokens and email, one entry so a rotated
+    /// pair is written at once), per way and staff id.
+    StaffSession,
+    /// The clinic auth platform's API key of this installation.
+    StaffApiKey,
+    /// The clinic OpenID Connect client secret, when the provider requires one.
+    StaffClientSecret,
 }
 
 impl SecretKind {
@@ -22,6 +29,9 @@ impl SecretKind {
             SecretKind::UserToken => "user-token",
             SecretKind::RefreshToken => "refresh-token",
             SecretKind::ClientSecret => "client-secret",
+            SecretKind::StaffSession => "staff-session",
+            SecretKind::StaffApiKey => "staff-api-key",
+            SecretKind::StaffClientSecret => "staff-client-secret",
         }
     }
 }

@@ -1,4 +1,4 @@
-use phr_store::{DbKey, PersonRecord, SavedFlow, Store, StoreError};
+use phr_store::{AuditFilter, ByStaff, DbKey, DeskStaff, PersonRecord, SavedFlow, Store, StoreError};
 use tempfile::TempDir;
 
 async fn open() -> (TempDir, Store, DbKey) {
@@ -145,11 +145,76 @@ async fn the_audit_log_is_append_only() {
         .connect()
         .await
         .unwrap();
-    for statement in ["UPDATE audit SET action = 'nothing happened'", "DELETE FROM audit"] {
+    for (statement, why) in
+        [("UPDATE audit SET action = 'nothing happened'", "append-only"), ("DELETE FROM audit", "at least a year")]
+    {
         let err = sqlx::query(statement).execute(&mut raw).await.expect_err(statement);
-        assert!(err.to_string().contains("append-only"), "{statement}: {err}");
+        assert!(err.to_string().contains(why), "{statement}: {err}");
     }
     assert_eq!(store.recent_audit(10).await.unwrap(), entries);
+}
+
+const DAY: i64 = 86_400;
+
+#[tokio::test]
+async fn desk_lines_name_the_member_of_staff_and_filter_by_time_and_person() {
+    let (_dir, store, _) = open().await;
+    let priya = ByStaff { id: "u-1", name: "Priya Sharma" };
+    let kavita = ByStaff { id: "staff-1001", name: "Kavita Rao" };
+    store.append_audit(5, "asha.verma@sbx", "logged-in", Some("asha.verma@sbx")).await.unwrap();
+    store.append_desk_audit(10, "DEMO-HIP-001", "patient-verified", Some("meera.nair@sbx"), priya).await.unwrap();
+    store.append_desk_audit(DAY + 10, "DEMO-HIP-001", "patient-opened", Some("asha.verma@sbx"), kavita).await.unwrap();
+    store.append_desk_audit(DAY + 20, "DEMO-HIP-001", "desk-locked", None, priya).await.unwrap();
+
+    let all = store.desk_audit(&AuditFilter::default(), 100).await.unwrap();
+    assert_eq!(all.iter().map(|e| e.at).collect::<Vec<_>>(), [DAY + 20, DAY + 10, 10], "newest first, desk lines only");
+    assert_eq!(all[1].staff_name.as_deref(), Some("Kavita Rao"));
+    let second_day = AuditFilter { from: Some(DAY), to: Some(2 * DAY), staff_id: None };
+    assert_eq!(store.desk_audit(&second_day, 100).await.unwrap().len(), 2);
+    let priyas = AuditFilter { staff_id: Some("u-1".into()), ..AuditFilter::default() };
+    let actions: Vec<_> = store.desk_audit(&priyas, 100).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["desk-locked", "patient-verified"]);
+    assert_eq!(
+        store.desk_audit_staff().await.unwrap(),
+        [("staff-1001".to_owned(), "Kavita Rao".to_owned()), ("u-1".to_owned(), "Priya Sharma".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn entries_are_kept_a_year_and_only_then_pruned() {
+    let (_dir, store, _) = open().await;
+    let priya = ByStaff { id: "u-1", name: "Priya Sharma" };
+    store.append_desk_audit(0, "DEMO-HIP-001", "patient-verified", Some("meera.nair@sbx"), priya).await.unwrap();
+    store.append_desk_audit(200 * DAY, "DEMO-HIP-001", "patient-opened", Some("meera.nair@sbx"), priya).await.unwrap();
+    assert_eq!(store.prune_audit(365 * DAY).await.unwrap(), 0, "not a year after the newest entry yet");
+    store.append_desk_audit(400 * DAY, "DEMO-HIP-001", "desk-locked", None, priya).await.unwrap();
+    assert_eq!(store.prune_audit(400 * DAY).await.unwrap(), 1, "the first is now more than 366 days old");
+    let left: Vec<_> = store.recent_audit(10).await.unwrap().into_iter().map(|e| e.at).collect();
+    assert_eq!(left, [400 * DAY, 200 * DAY]);
+    // A clock far ahead cannot take the last year of the log with it.
+    assert_eq!(store.prune_audit(5000 * DAY).await.unwrap(), 0);
+    assert_eq!(store.recent_audit(10).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_desk_remembers_one_member_of_staff() {
+    let (_dir, store, _) = open().await;
+    assert_eq!(store.desk_staff().await.unwrap(), None);
+    let mut staff = DeskStaff {
+        staff_id: "u-1".into(),
+        name: "Priya Sharma".into(),
+        email_masked: Some("p***@sunrise.example".into()),
+        clinic: Some("Sunrise Clinic".into()),
+        way: "auth-platform".into(),
+        signed_in_at: 10,
+    };
+    store.set_desk_staff(&staff).await.unwrap();
+    staff.staff_id = "staff-1001".into();
+    staff.way = "oidc".into();
+    store.set_desk_staff(&staff).await.unwrap();
+    assert_eq!(store.desk_staff().await.unwrap(), Some(staff));
+    store.clear_desk_staff().await.unwrap();
+    assert_eq!(store.desk_staff().await.unwrap(), None);
 }
 
 #[tokio::test]
