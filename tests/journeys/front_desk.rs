@@ -20,6 +20,7 @@ async fn desk(wait: Duration, register: bool) -> App {
         app.client().register_bridge(&url).await.unwrap();
     }
     app.phr = app.phr.clone().with_bridge(FrontDeskBridge { bridge, wait });
+    app.staff_signed_in().await;
     app
 }
 
@@ -52,6 +53,7 @@ async fn kyc_by_the_patients_mobile_otp_lands_in_the_front_desk_list() {
     let audit = app.phr.store().recent_audit(5).await.unwrap();
     assert_eq!((audit[0].action.as_str(), audit[0].subject.as_deref()), ("patient-verified", Some("meera.nair@sbx")));
     assert_eq!(audit[0].actor, abdm_sandbox::DEMO_REQUESTER_ID);
+    assert_eq!(audit[0].staff_name.as_deref(), Some("Priya Sharma"), "and the member of staff who did it");
     assert_eq!(app.phr.verify_otp(&v.id, &otp).await.unwrap_err().code(), ErrorCode::FlowNotFound, "done once");
 }
 
@@ -147,6 +149,8 @@ async fn a_verification_left_half_way_is_dropped_after_half_an_hour() {
     let app = desk(Duration::from_secs(5), true).await;
     let left = app.phr.verify_patient("asha.verma@sbx", AuthPurpose::Kyc).await.unwrap();
     app.sandbox.clock().advance(31 * 60);
+    // Half an hour without input locked the desk too.
+    app.staff_signed_in().await;
     let next = app.phr.verify_patient("meera.nair@sbx", AuthPurpose::Kyc).await.unwrap();
     assert_eq!(
         app.phr.verify_with(&left.id, GatewayAuthMode::MobileOtp).await.unwrap_err().code(),

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use abdm_client::{AbdmClient, AbdmConfig, BaseUrl};
 use abdm_sandbox::SandboxHandle;
 use abdm_types::{CmSuffix, Sensitive};
-use phr_core::{Clock, Phr};
+use phr_core::{Clock, Phr, StaffDesk, StaffIdentity};
 use phr_store::{DbKey, SecretKind, Store, Vault};
 use tempfile::TempDir;
 
@@ -31,9 +31,13 @@ fn telemetry() {
 /// The sandbox, a fresh encrypted cache, a keyring namespace of this test's own,
 /// and a clock that follows the sandbox's.
 pub async fn start() -> App {
+    start_with(abdm_sandbox::Options::default()).await
+}
+
+pub async fn start_with(options: abdm_sandbox::Options) -> App {
     telemetry();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let sandbox = abdm_sandbox::spawn(listener).await.unwrap();
+    let sandbox = abdm_sandbox::spawn_with(listener, options).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let key = DbKey::random();
     let vault = Vault::new(unique_service());
@@ -59,8 +63,21 @@ fn clock(sandbox: &SandboxHandle) -> Clock {
 
 async fn phr(sandbox: &SandboxHandle, dir: &TempDir, key: &DbKey, vault: &Vault) -> Phr {
     let store = Store::open(&dir.path().join("cache.db"), key).await.unwrap();
-    Phr::new(client(sandbox), store, vault.clone(), clock(sandbox))
+    Phr::new(client(sandbox), store, vault.clone(), clock(sandbox)).with_desk(staff_desk(sandbox, 15 * 60))
 }
+
+/// The front desk's staff sign-in: the sandbox's auth platform.
+pub fn staff_desk(sandbox: &SandboxHandle, idle_secs: i64) -> StaffDesk {
+    let platform = staff_identity::AuthPlatform::new(
+        BaseUrl::parse(&sandbox.auth_platform_url()).unwrap(),
+        Sensitive::from(abdm_sandbox::DEMO_AUTH_PLATFORM_API_KEY),
+    )
+    .unwrap();
+    StaffDesk { identity: StaffIdentity::AuthPlatform(platform), idle_secs, opener: vec!["false".into()] }
+}
+
+/// The sandbox's verified member of staff, who works at one clinic.
+pub const PRIYA: (&str, &str) = ("priya.desk@sunrise.example", "Desk#Sunrise1");
 
 /// A keyring service name no other test uses.
 pub fn unique_service() -> String {
@@ -81,6 +98,12 @@ impl App {
 
     pub fn clock(&self) -> Clock {
         clock(&self.sandbox)
+    }
+
+    /// Priya signs in at the front desk.
+    pub async fn staff_signed_in(&self) {
+        let outcome = self.phr.staff_sign_in(PRIYA.0, PRIYA.1).await.unwrap();
+        assert!(matches!(outcome, phr_core::StaffSignInOutcome::SignedIn { .. }), "{outcome:?}");
     }
 
     pub fn otp_for(&self, to: &str) -> String {

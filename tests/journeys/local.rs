@@ -9,7 +9,7 @@ async fn with_a_keyring_the_data_opens_by_itself_and_again_after_a_restart() {
     let folder = tempfile::tempdir().unwrap();
     let service = unique_service();
 
-    let data = LocalData::open(app.client(), folder.path(), &service, app.clock(), None).await.unwrap();
+    let data = LocalData::open(app.client(), folder.path(), &service, app.clock(), None, None).await.unwrap();
     assert_eq!(data.lock(), DataLock::Open { sealed: false });
     let phr = data.phr().unwrap();
     let flow = phr.login_by_address("asha.verma@sbx", true).await.unwrap();
@@ -17,7 +17,7 @@ async fn with_a_keyring_the_data_opens_by_itself_and_again_after_a_restart() {
     phr.store().clone().close().await;
     drop(data);
 
-    let data = LocalData::open(app.client(), folder.path(), &service, app.clock(), None).await.unwrap();
+    let data = LocalData::open(app.client(), folder.path(), &service, app.clock(), None, None).await.unwrap();
     let session = data.phr().unwrap().session().await.unwrap().expect("the same cache, read with the keyring's key");
     assert_eq!(session.address, "asha.verma@sbx");
     data.phr().unwrap().logout().await.unwrap();
@@ -29,12 +29,12 @@ async fn a_cache_whose_key_is_lost_is_set_aside_and_a_new_one_starts() {
     let app = start().await;
     let folder = tempfile::tempdir().unwrap();
     let service = unique_service();
-    let data = LocalData::open(app.client(), folder.path(), &service, app.clock(), None).await.unwrap();
+    let data = LocalData::open(app.client(), folder.path(), &service, app.clock(), None, None).await.unwrap();
     data.phr().unwrap().store().clone().close().await;
     drop(data);
     phr_store::Vault::new(&service).delete(SecretKind::DatabaseKey, "cache").await.unwrap();
 
-    let data = LocalData::open(app.client(), folder.path(), &service, app.clock(), None).await.unwrap();
+    let data = LocalData::open(app.client(), folder.path(), &service, app.clock(), None, None).await.unwrap();
     assert_eq!(data.lock(), DataLock::Open { sealed: false });
     let aside = std::fs::read_dir(folder.path()).unwrap().filter_map(Result::ok);
     assert!(aside.into_iter().any(|e| e.file_name().to_string_lossy().contains("unreadable")));
@@ -47,7 +47,8 @@ async fn a_cache_whose_key_is_lost_is_set_aside_and_a_new_one_starts() {
 async fn child_without_a_keyring() {
     let app = start().await;
     let folder = tempfile::tempdir().unwrap();
-    let open = || LocalData::open(app.client(), folder.path(), "in.abhadesktop.journeys.nobus", app.clock(), None);
+    let open =
+        || LocalData::open(app.client(), folder.path(), "in.abhadesktop.journeys.nobus", app.clock(), None, None);
 
     let data = open().await.unwrap();
     assert_eq!(data.lock(), DataLock::NeedsPassphrase { first_time: true });

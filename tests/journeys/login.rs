@@ -204,6 +204,7 @@ async fn the_front_desk_finds_a_signed_in_person_by_name_and_masked_number() {
     };
     app.phr.login_choose(&flow.id, "meera.nair@sbx").await.unwrap();
 
+    app.staff_signed_in().await;
     let found = app.phr.find_people("meera").await.unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].person.abha_number_masked.as_deref(), Some("XX-XXXX-XXXX-3333"));

@@ -11,3 +11,4 @@ mod local;
 mod login;
 mod session;
 mod signup;
+mod staff;

@@ -10,33 +10,22 @@
 //!   cargo bench -p phr-core --bench flow_step'
 //! ```
 
-use std::sync::Arc;
+mod support;
 
-use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, Contact};
-use abdm_types::{AbhaAddress, CmSuffix, Mobile, Otp, Sensitive};
+use abdm_client::Contact;
+use abdm_types::{AbhaAddress, Mobile, Otp, Sensitive};
 use criterion::{Criterion, criterion_group, criterion_main};
-use phr_core::{Clock, Phr, Verified};
-use phr_store::{DbKey, Store, Vault};
+use phr_core::Verified;
+use phr_store::Vault;
 
 fn flow_step(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let dir = tempfile::tempdir().expect("a temp dir");
-    let (sandbox, client, phr) = runtime.block_on(async {
+    let (client, phr, sandbox) = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let sandbox = abdm_sandbox::spawn(listener).await.expect("spawn sandbox");
-        let config = AbdmConfig {
-            phr_base_url: BaseUrl::parse(&sandbox.phr_base_url()).expect("url"),
-            gateway_base_url: BaseUrl::parse(&sandbox.gateway_base_url()).expect("url"),
-            client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
-            requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
-            cm_suffix: CmSuffix::sandbox(),
-        };
-        let client = AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).expect("client");
-        let store = Store::open(&dir.path().join("cache.db"), &DbKey::random()).await.expect("store");
-        let clock: Arc<abdm_sandbox::Clock> = sandbox.clock().clone();
-        let vault = Vault::new("in.abhadesktop.bench");
-        let phr = Phr::new(client.clone(), store, vault, Clock::from_fn(move || clock.now()));
-        (sandbox, client, phr)
+        let phr = support::phr(&sandbox, &dir.path().join("cache.db")).await;
+        (support::client(&sandbox), phr, sandbox)
     });
     let otp_of = |txn: Option<&str>| {
         let sent = sandbox.outbox().into_iter().rev().find(|m| txn.is_none_or(|t| m.transaction_id == t));

@@ -11,6 +11,7 @@ use std::{
 use abdm_client::{AbdmConfig, BaseUrl};
 use abdm_types::CmSuffix;
 use serde::{Deserialize, Serialize};
+use staff_identity::{ClientAuth, ResponseMode};
 
 pub const CONFIG_FILE_NAME: &str = "config.toml";
 
@@ -78,6 +79,53 @@ pub struct AppConfig {
     pub bridge_url: Option<BaseUrl>,
     /// A `tracing` filter such as `info` or `phr_core=debug,info`.
     pub log_filter: String,
+    /// How clinic staff sign in at the front desk.
+    pub staff: StaffConfig,
+}
+
+/// The `[staff]` table: how the front desk knows who is at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffConfig {
+    pub sign_in: StaffSignIn,
+    /// Seconds without input after which the desk locks itself.
+    pub idle_secs: i64,
+    /// The program (and its arguments) that opens a URL in the system browser.
+    pub opener: Vec<String>,
+}
+
+/// Which of the clinic's services identifies its staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffSignIn {
+    /// None is configured (outside demo mode): the front desk cannot be used.
+    NotConfigured,
+    /// The clinic's auth platform. `None` in demo mode: the embedded sandbox's.
+    AuthPlatform {
+        url: Option<BaseUrl>,
+    },
+    Oidc(OidcConfig),
+}
+
+/// An OpenID Connect provider. `issuer` and `client_id` are `None` in demo
+/// mode: the embedded sandbox's provider and its registered desktop client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcConfig {
+    /// Exactly as written (a trailing slash matters to the issuer check).
+    pub issuer: Option<String>,
+    pub client_id: Option<String>,
+    pub client_auth: ClientAuth,
+    pub scopes: Vec<String>,
+    pub response_mode: ResponseMode,
+    pub max_age: Option<u64>,
+}
+
+impl Default for StaffConfig {
+    fn default() -> Self {
+        Self {
+            sign_in: StaffSignIn::AuthPlatform { url: None },
+            idle_secs: DEFAULT_IDLE_MINUTES * 60,
+            opener: vec![DEFAULT_OPENER.to_owned()],
+        }
+    }
 }
 
 impl Default for AppConfig {
@@ -87,9 +135,14 @@ impl Default for AppConfig {
             log_filter: DEFAULT_LOG_FILTER.to_owned(),
             bridge_listen: DEFAULT_BRIDGE_LISTEN,
             bridge_url: None,
+            staff: StaffConfig::default(),
         }
     }
 }
+
+const DEFAULT_IDLE_MINUTES: i64 = 15;
+const DEFAULT_OPENER: &str = "xdg-open";
+const DEFAULT_OIDC_SCOPES: &str = "profile email";
 
 const DEFAULT_LOG_FILTER: &str = "info";
 const DEFAULT_BRIDGE_LISTEN: std::net::SocketAddr =
@@ -113,6 +166,17 @@ pub const REQUESTER_ID: Key = Key { file: "abdm.requester_id", env: "ABHA_REQUES
 pub const CM_SUFFIX: Key = Key { file: "abdm.cm_suffix", env: "ABHA_CM_SUFFIX" };
 pub const BRIDGE_LISTEN: Key = Key { file: "bridge.listen", env: "ABHA_BRIDGE_LISTEN" };
 pub const BRIDGE_URL: Key = Key { file: "bridge.public_url", env: "ABHA_BRIDGE_URL" };
+pub const STAFF_SIGN_IN: Key = Key { file: "staff.sign_in", env: "ABHA_STAFF_SIGN_IN" };
+pub const STAFF_IDLE_MINUTES: Key = Key { file: "staff.idle_minutes", env: "ABHA_STAFF_IDLE_MINUTES" };
+pub const STAFF_OPENER: Key = Key { file: "staff.opener", env: "ABHA_STAFF_OPENER" };
+pub const STAFF_AUTH_PLATFORM_URL: Key = Key { file: "staff.auth_platform_url", env: "ABHA_STAFF_AUTH_PLATFORM_URL" };
+pub const STAFF_OIDC_ISSUER: Key = Key { file: "staff.oidc_issuer", env: "ABHA_STAFF_OIDC_ISSUER" };
+pub const STAFF_OIDC_CLIENT_ID: Key = Key { file: "staff.oidc_client_id", env: "ABHA_STAFF_OIDC_CLIENT_ID" };
+pub const STAFF_OIDC_CLIENT_AUTH: Key = Key { file: "staff.oidc_client_auth", env: "ABHA_STAFF_OIDC_CLIENT_AUTH" };
+pub const STAFF_OIDC_SCOPES: Key = Key { file: "staff.oidc_scopes", env: "ABHA_STAFF_OIDC_SCOPES" };
+pub const STAFF_OIDC_RESPONSE_MODE: Key =
+    Key { file: "staff.oidc_response_mode", env: "ABHA_STAFF_OIDC_RESPONSE_MODE" };
+pub const STAFF_OIDC_MAX_AGE: Key = Key { file: "staff.oidc_max_age", env: "ABHA_STAFF_OIDC_MAX_AGE" };
 
 /// Where a value came from, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,15 +203,19 @@ pub enum ConfigError {
     #[error("`{key}` {origin} is invalid: {reason}", key = key.file)]
     Invalid { key: Key, origin: Origin, reason: String },
     #[error(
-        "`{key}` is required in {mode} mode: set it under [abdm] in {} or with ${env}",
-        file.display(), key = key.file, env = key.env
+        "`{key}` is required in {mode} mode: set it under [{table}] in {} or with ${env}",
+        file.display(), key = key.file, env = key.env, table = key.table()
     )]
     Missing { key: Key, mode: Mode, file: PathBuf },
-    #[error(
-        "`abdm.client_secret` must not be written in {}: the client secret is kept in the OS keyring",
-        path.display()
-    )]
-    SecretInFile { path: PathBuf },
+    #[error("`{key}` must not be written in {}: it is kept in the OS keyring", path.display())]
+    SecretInFile { key: &'static str, path: PathBuf },
+}
+
+impl Key {
+    /// The TOML table the key sits in.
+    fn table(&self) -> &'static str {
+        self.file.split_once('.').map_or("", |(table, _)| table)
+    }
 }
 
 impl ConfigError {
@@ -155,7 +223,7 @@ impl ConfigError {
     pub fn key(&self) -> Option<Key> {
         match self {
             ConfigError::Invalid { key, .. } | ConfigError::Missing { key, .. } => Some(*key),
-            ConfigError::SecretInFile { .. } => Some(Key { file: "abdm.client_secret", env: "" }),
+            ConfigError::SecretInFile { key, .. } => Some(Key { file: key, env: "" }),
             ConfigError::Read { .. } | ConfigError::Syntax { .. } => None,
         }
     }
@@ -170,6 +238,35 @@ struct RawFile {
     abdm: RawAbdm,
     #[serde(default)]
     bridge: RawBridge,
+    #[serde(default)]
+    staff: RawStaff,
+}
+
+/// Numbers may be written bare (`idle_minutes = 15`) or quoted; both are read
+/// as text and checked like the environment's values.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStaff {
+    sign_in: Option<String>,
+    idle_minutes: Option<toml::Value>,
+    opener: Option<String>,
+    auth_platform_url: Option<String>,
+    oidc_issuer: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_auth: Option<String>,
+    oidc_scopes: Option<String>,
+    oidc_response_mode: Option<String>,
+    oidc_max_age: Option<toml::Value>,
+    /// Accepted only to refuse them with a clear message.
+    api_key: Option<toml::Value>,
+    oidc_client_secret: Option<toml::Value>,
+}
+
+fn scalar(value: Option<toml::Value>) -> Option<String> {
+    value.map(|v| match v {
+        toml::Value::String(s) => s,
+        other => other.to_string(),
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,8 +300,14 @@ impl AppConfig {
                 return Err(ConfigError::Read { path: config_file.to_owned(), source });
             }
         };
-        if raw.abdm.client_secret.is_some() {
-            return Err(ConfigError::SecretInFile { path: config_file.to_owned() });
+        for (present, key) in [
+            (raw.abdm.client_secret.is_some(), "abdm.client_secret"),
+            (raw.staff.api_key.is_some(), "staff.api_key"),
+            (raw.staff.oidc_client_secret.is_some(), "staff.oidc_client_secret"),
+        ] {
+            if present {
+                return Err(ConfigError::SecretInFile { key, path: config_file.to_owned() });
+            }
         }
         let sources = Sources { file: config_file, env: &env };
 
@@ -247,6 +350,7 @@ impl AppConfig {
         let bridge_url = sources.parse(BRIDGE_URL, raw.bridge.public_url, BaseUrl::parse)?;
 
         let missing = |key| ConfigError::Missing { key, mode, file: config_file.to_owned() };
+        let staff = staff_config(&sources, raw.staff, mode, &missing)?;
         let target = match mode {
             Mode::Demo => Target::Demo,
             Mode::AbdmSandbox | Mode::AbdmProduction => {
@@ -267,7 +371,7 @@ impl AppConfig {
                 if sandbox { Target::AbdmSandbox(abdm) } else { Target::AbdmProduction(abdm) }
             }
         };
-        Ok(Self { target, log_filter, bridge_listen, bridge_url })
+        Ok(Self { target, log_filter, bridge_listen, bridge_url, staff })
     }
 
     pub fn mode(&self) -> Mode {
@@ -301,6 +405,78 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
             })
             .transpose()
     }
+}
+
+/// The `[staff]` table, checked in every mode; in demo mode the embedded
+/// sandbox stands in for the clinic's services, so their addresses may be left out.
+fn staff_config<E: Fn(&str) -> Option<String>>(
+    sources: &Sources<'_, E>,
+    raw: RawStaff,
+    mode: Mode,
+    missing: &dyn Fn(Key) -> ConfigError,
+) -> Result<StaffConfig, ConfigError> {
+    let demo = mode == Mode::Demo;
+    let idle_secs = sources
+        .parse(STAFF_IDLE_MINUTES, scalar(raw.idle_minutes), |v| match v.trim().parse::<f64>() {
+            Ok(minutes) if (0.05..=720.0).contains(&minutes) => Ok((minutes * 60.0).round() as i64),
+            _ => Err("must be a number of minutes from 0.05 to 720, such as 15"),
+        })?
+        .unwrap_or(DEFAULT_IDLE_MINUTES * 60);
+    let opener = sources
+        .parse(STAFF_OPENER, raw.opener, |v| {
+            let words: Vec<String> = v.split_whitespace().map(str::to_owned).collect();
+            if words.is_empty() { Err("must name a program, such as xdg-open") } else { Ok(words) }
+        })?
+        .unwrap_or_else(|| vec![DEFAULT_OPENER.to_owned()]);
+    let url = sources.parse(STAFF_AUTH_PLATFORM_URL, raw.auth_platform_url, BaseUrl::parse)?;
+    let issuer =
+        sources.parse(STAFF_OIDC_ISSUER, raw.oidc_issuer, |v| BaseUrl::parse(v).map(|_| v.trim().to_owned()))?;
+    let client_id = sources.parse(STAFF_OIDC_CLIENT_ID, raw.oidc_client_id, identifier)?;
+    let client_auth = sources
+        .parse(STAFF_OIDC_CLIENT_AUTH, raw.oidc_client_auth, |v| match v.trim() {
+            "none" => Ok(ClientAuth::None),
+            "client_secret_basic" => Ok(ClientAuth::Basic),
+            "client_secret_post" => Ok(ClientAuth::Post),
+            _ => Err("must be none, client_secret_basic or client_secret_post"),
+        })?
+        .unwrap_or(ClientAuth::None);
+    let scopes = sources
+        .parse(STAFF_OIDC_SCOPES, raw.oidc_scopes, |v| {
+            let scopes: Vec<String> = v.split_whitespace().filter(|s| *s != "openid").map(str::to_owned).collect();
+            let fine = scopes.iter().all(|s| s.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'));
+            if fine { Ok(scopes) } else { Err("must be scope names separated by spaces, such as `profile email`") }
+        })?
+        .unwrap_or_else(|| DEFAULT_OIDC_SCOPES.split(' ').map(str::to_owned).collect());
+    let response_mode = sources
+        .parse(STAFF_OIDC_RESPONSE_MODE, raw.oidc_response_mode, |v| match v.trim() {
+            "query" => Ok(ResponseMode::Query),
+            "form_post" => Ok(ResponseMode::FormPost),
+            _ => Err("must be query or form_post (a fragment never reaches the app)"),
+        })?
+        .unwrap_or(ResponseMode::Query);
+    let max_age = sources.parse(STAFF_OIDC_MAX_AGE, scalar(raw.oidc_max_age), |v| {
+        v.trim().parse::<u64>().map_err(|_| "must be a whole number of seconds")
+    })?;
+    let chosen = sources.parse(STAFF_SIGN_IN, raw.sign_in, |v| match v.trim() {
+        "auth-platform" => Ok(true),
+        "oidc" => Ok(false),
+        _ => Err("must be auth-platform or oidc"),
+    })?;
+    let sign_in = match chosen {
+        None if !demo => StaffSignIn::NotConfigured,
+        None | Some(true) => StaffSignIn::AuthPlatform {
+            url: if demo { None } else { Some(url.ok_or_else(|| missing(STAFF_AUTH_PLATFORM_URL))?) },
+        },
+        Some(false) => StaffSignIn::Oidc(OidcConfig {
+            issuer: if demo { None } else { Some(issuer.ok_or_else(|| missing(STAFF_OIDC_ISSUER))?) },
+            client_id: if demo { None } else { Some(client_id.ok_or_else(|| missing(STAFF_OIDC_CLIENT_ID))?) },
+            client_auth: if demo { ClientAuth::None } else { client_auth },
+            scopes,
+            response_mode,
+            max_age,
+        }),
+    };
+    Ok(StaffConfig { sign_in, idle_secs, opener })
 }
 
 /// ABDM client and HIP/HIU ids: printable, no spaces, at most 64 characters.
@@ -428,6 +604,65 @@ mod tests {
         let err = load(Some("[abdm]\nclient = \"x\"\n"), &[]).unwrap_err();
         assert!(matches!(err, ConfigError::Syntax { .. }));
         assert!(err.to_string().contains("`client`"), "{err}");
+    }
+
+    #[test]
+    fn demo_staff_sign_in_is_the_sandbox_auth_platform_and_locks_after_15_minutes() {
+        let staff = load(None, &[]).unwrap().staff;
+        assert_eq!(staff.sign_in, StaffSignIn::AuthPlatform { url: None });
+        assert_eq!(staff.idle_secs, 900);
+        assert_eq!(staff.opener, ["xdg-open"]);
+        let staff = load(Some("[staff]\nsign_in = \"oidc\"\nidle_minutes = 0.1\n"), &[]).unwrap().staff;
+        assert!(matches!(staff.sign_in, StaffSignIn::Oidc(OidcConfig { issuer: None, .. })));
+        assert_eq!(staff.idle_secs, 6);
+    }
+
+    #[test]
+    fn outside_demo_mode_staff_sign_in_needs_its_service() {
+        let ids = [("ABHA_MODE", "abdm-sandbox"), ("ABHA_CLIENT_ID", "c"), ("ABHA_REQUESTER_ID", "r")];
+        assert_eq!(load(None, &ids).unwrap().staff.sign_in, StaffSignIn::NotConfigured);
+        let err = load(Some("[staff]\nsign_in = \"oidc\"\n"), &ids).unwrap_err();
+        assert!(matches!(err, ConfigError::Missing { key, .. } if key == STAFF_OIDC_ISSUER), "{err}");
+        assert!(err.to_string().contains("under [staff]"), "{err}");
+        let mut env = ids.to_vec();
+        env.extend([
+            ("ABHA_STAFF_SIGN_IN", "oidc"),
+            ("ABHA_STAFF_OIDC_ISSUER", "https://connect.authentiq.io/"),
+            ("ABHA_STAFF_OIDC_CLIENT_ID", "desk-1"),
+            ("ABHA_STAFF_OIDC_CLIENT_AUTH", "client_secret_post"),
+            ("ABHA_STAFF_OIDC_MAX_AGE", "3600"),
+        ]);
+        let StaffSignIn::Oidc(oidc) = load(None, &env).unwrap().staff.sign_in else { panic!("oidc") };
+        assert_eq!(oidc.issuer.as_deref(), Some("https://connect.authentiq.io/"), "the slash is kept");
+        assert_eq!((oidc.client_auth, oidc.max_age), (ClientAuth::Post, Some(3600)));
+        let platform =
+            [("ABHA_STAFF_SIGN_IN", "auth-platform"), ("ABHA_STAFF_AUTH_PLATFORM_URL", "https://auth.clinic.example")];
+        let config = load(None, &[ids.as_slice(), platform.as_slice()].concat()).unwrap();
+        assert!(matches!(config.staff.sign_in, StaffSignIn::AuthPlatform { url: Some(_) }));
+    }
+
+    #[test]
+    fn bad_staff_values_name_their_key() {
+        for (env, key) in [
+            (("ABHA_STAFF_SIGN_IN", "ldap"), STAFF_SIGN_IN),
+            (("ABHA_STAFF_IDLE_MINUTES", "0"), STAFF_IDLE_MINUTES),
+            (("ABHA_STAFF_IDLE_MINUTES", "soon"), STAFF_IDLE_MINUTES),
+            (("ABHA_STAFF_AUTH_PLATFORM_URL", "http://auth.clinic.example"), STAFF_AUTH_PLATFORM_URL),
+            (("ABHA_STAFF_OIDC_CLIENT_AUTH", "private_key_jwt"), STAFF_OIDC_CLIENT_AUTH),
+            (("ABHA_STAFF_OIDC_RESPONSE_MODE", "fragment"), STAFF_OIDC_RESPONSE_MODE),
+            (("ABHA_STAFF_OIDC_MAX_AGE", "-1"), STAFF_OIDC_MAX_AGE),
+        ] {
+            assert_eq!(load(None, &[env]).unwrap_err().key(), Some(key), "{env:?}");
+        }
+    }
+
+    #[test]
+    fn staff_secrets_in_the_file_are_refused() {
+        for table in ["[staff]\napi_key = \"nap_live_x\"\n", "[staff]\noidc_client_secret = \"s\"\n"] {
+            let err = load(Some(table), &[]).unwrap_err();
+            assert!(matches!(err, ConfigError::SecretInFile { .. }), "{err}");
+            assert!(err.to_string().contains("OS keyring"), "{err}");
+        }
     }
 
     #[test]

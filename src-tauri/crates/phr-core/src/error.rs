@@ -60,6 +60,55 @@ pub enum ErrorCode {
     VerificationDenied,
     /// ABDM accepted the request but its answer did not arrive in time.
     NoCallback,
+    /// The front desk needs a member of staff signed in.
+    StaffNotSignedIn,
+    /// The front desk is locked: the same person signs in again, or someone else does.
+    DeskLocked,
+    /// No staff sign-in is set up on this computer (`[staff]` in config.toml).
+    StaffNotConfigured,
+    /// The auth platform's API key (or the provider's client secret) is not in the keyring.
+    StaffSecretMissing,
+    /// The auth platform did not accept this installation's API key.
+    StaffApiKeyRefused,
+    /// The email or password is not right.
+    StaffWrongPassword,
+    /// The email is not verified yet: the verification email can be sent again.
+    StaffEmailNotVerified,
+    StaffEmailTaken,
+    /// Sign-up with an email no clinic takes, and no invite.
+    StaffNoClinicForEmail,
+    StaffInviteInvalid,
+    /// The account belongs to no clinic.
+    StaffNoClinic,
+    /// The verification link is unknown or older than 24 hours.
+    StaffVerificationInvalid,
+    StaffAlreadyVerified,
+    /// No staff account uses this email.
+    StaffUnknownEmail,
+    /// The staff sign-in has ended: sign in again.
+    StaffSessionExpired,
+    /// The clinic's sign-in service cannot be reached or answered nonsense.
+    StaffProviderUnavailable,
+    /// Too many tries at the clinic's sign-in service just now.
+    StaffTooManyTries,
+    /// The browser sign-in was cancelled, or the browser closed before it finished.
+    StaffSignInCancelled,
+    /// An answer that belongs to no sign-in of ours arrived (wrong `state` or issuer).
+    StaffSignInForeign,
+    /// The provider's ID token failed a check (signature, issuer, audience, expiry, nonce).
+    StaffIdTokenInvalid,
+    /// The provider refused the sign-in (an OAuth error).
+    StaffSignInRefused,
+    /// A staff password has 8 to 32 characters.
+    StaffPasswordLength,
+    /// A first and a last name are needed.
+    StaffNameRequired,
+    /// The system browser could not be opened.
+    BrowserUnavailable,
+    /// The access log's day or person filter does not make sense.
+    InvalidAccessLogFilter,
+    /// The file could not be written.
+    ExportFailed,
     /// A bug or an unexpected state: nothing the user can fix by retrying differently.
     Internal,
 }
@@ -104,6 +153,46 @@ impl ErrorCode {
             ErrorCode::DemographicsMismatch => "These details do not match the patient's ABHA profile.",
             ErrorCode::VerificationDenied => "The patient declined the request in their ABHA app.",
             ErrorCode::NoCallback => "ABDM did not answer in time. Please try again.",
+            ErrorCode::StaffNotSignedIn => "A member of staff must sign in to use the front desk.",
+            ErrorCode::DeskLocked => "The front desk is locked. Sign in again to continue.",
+            ErrorCode::StaffNotConfigured => {
+                "Staff sign-in is not set up on this computer, so the front desk is closed."
+            }
+            ErrorCode::StaffSecretMissing => {
+                "This desk does not have the key for the clinic's sign-in service. Ask whoever set up this computer."
+            }
+            ErrorCode::StaffApiKeyRefused => {
+                "The clinic's sign-in service did not accept this desk's key. Ask whoever set up this computer."
+            }
+            ErrorCode::StaffWrongPassword => "The email or password is not right.",
+            ErrorCode::StaffEmailNotVerified => "Verify your email before signing in. We can send the link again.",
+            ErrorCode::StaffEmailTaken => "There is already an account with this email. Sign in instead.",
+            ErrorCode::StaffNoClinicForEmail => {
+                "No clinic takes sign-ups from this email. Use your clinic email, or the invite you were sent."
+            }
+            ErrorCode::StaffInviteInvalid => "This invite is not valid for this email, or it has expired.",
+            ErrorCode::StaffNoClinic => "Your account does not belong to any clinic. Ask your administrator.",
+            ErrorCode::StaffVerificationInvalid => {
+                "This verification link is not valid or has expired. Send a new one."
+            }
+            ErrorCode::StaffAlreadyVerified => "This email is already verified. You can sign in.",
+            ErrorCode::StaffUnknownEmail => "No staff account uses this email.",
+            ErrorCode::StaffSessionExpired => "Your staff sign-in has ended. Please sign in again.",
+            ErrorCode::StaffProviderUnavailable => "The clinic's sign-in service cannot be reached. Try again shortly.",
+            ErrorCode::StaffTooManyTries => "Too many tries just now. Wait a moment and try again.",
+            ErrorCode::StaffSignInCancelled => "The sign-in was cancelled, or the browser closed before it finished.",
+            ErrorCode::StaffSignInForeign => {
+                "An answer from another sign-in arrived, so for safety nothing was signed in. Start again."
+            }
+            ErrorCode::StaffIdTokenInvalid => {
+                "The clinic's sign-in service sent an identity that did not pass the checks. Nothing was signed in."
+            }
+            ErrorCode::StaffSignInRefused => "The clinic's sign-in service refused the sign-in. Start again.",
+            ErrorCode::StaffPasswordLength => "A password here has 8 to 32 characters.",
+            ErrorCode::StaffNameRequired => "Enter a first and a last name.",
+            ErrorCode::BrowserUnavailable => "The web browser could not be opened to sign in.",
+            ErrorCode::InvalidAccessLogFilter => "Choose a day and a person from the lists.",
+            ErrorCode::ExportFailed => "The file could not be saved. Check the Downloads folder and try again.",
             ErrorCode::Internal => "Something went wrong inside ABHA Desktop. Please try again.",
         }
     }
@@ -123,6 +212,14 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error("keyring failed")]
     Vault(#[from] VaultError),
+    /// The clinic's sign-in service said no, or could not be reached; `code`
+    /// is what the person does next, `source` what happened (for the log).
+    #[error("staff sign-in failed")]
+    Staff {
+        code: ErrorCode,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Something that should not happen; the chain says what.
     #[error("unexpected failure")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -141,7 +238,7 @@ impl Error {
 
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Input { code, .. } => *code,
+            Error::Input { code, .. } | Error::Staff { code, .. } => *code,
             Error::Abdm(err) => abdm_code(err),
             Error::Store(err) => store_code(err),
             Error::Vault(VaultError::Unavailable(_)) => ErrorCode::KeyringUnavailable,

@@ -3,6 +3,7 @@
 
 mod clock;
 pub mod config;
+mod desk;
 mod error;
 mod local;
 mod login;
@@ -15,9 +16,13 @@ use abdm_client::AbdmConfig;
 use serde::Serialize;
 
 pub use clock::Clock;
-pub use config::{AppConfig, ConfigError, Mode, Target};
+pub use config::{AppConfig, ConfigError, Mode, OidcConfig, StaffConfig, StaffSignIn, Target};
+pub use desk::{
+    AccessEntry, AccessLog, AccessLogFilter, DeskAction, DeskStatus, StaffCard, StaffDesk, StaffIdentity, StaffRef,
+    StaffSignInOutcome, StaffSignUp, StaffSignedUp, StaffWay,
+};
 pub use error::{Error, ErrorCode};
-pub use local::{DataLock, LocalData, client_secret};
+pub use local::{DataLock, LocalData, client_secret, staff_secret};
 pub use login::{LoginFlow, LoginStep, Via};
 pub use phr::{
     AddressEntry, CachedPerson, Change, DemographicsForm, FrontDeskBridge, KycMethod, PersonCard, Phr, Place,

@@ -11,7 +11,7 @@ use phr_store::{DbKey, SALT_LEN, SecretKind, Store, StoreError, Vault, VaultErro
 use serde::Serialize;
 use tokio::sync::{OnceCell, broadcast};
 
-use crate::{Clock, Error, ErrorCode, FrontDeskBridge, Phr, phr::Change};
+use crate::{Clock, Error, ErrorCode, FrontDeskBridge, Phr, StaffDesk, StaffWay, phr::Change};
 
 const DB_FILE: &str = "cache.db";
 /// Present only when the cache's key comes from a passphrase.
@@ -47,18 +47,22 @@ pub struct LocalData {
     needs_passphrase: Option<bool>,
     /// Where the front desk's gateway answers arrive, when there is a desk.
     bridge: Option<FrontDeskBridge>,
+    /// How staff sign in at the front desk, when it is set up.
+    staff: Option<StaffDesk>,
 }
 
 impl LocalData {
     /// Opens the cache in `folder` with its key from the keyring (`service`),
     /// creating both on first use. Without a keyring it waits for [`Self::unlock`].
-    /// `bridge` lets the front desk verify patients through the gateway.
+    /// `bridge` lets the front desk verify patients through the gateway; `staff`
+    /// is how its staff sign in (without it the front desk stays closed).
     pub async fn open(
         client: AbdmClient,
         folder: &Path,
         service: &str,
         clock: Clock,
         bridge: Option<FrontDeskBridge>,
+        staff: Option<StaffDesk>,
     ) -> Result<Self, Error> {
         let (changes, _) = broadcast::channel(64);
         let mut data = Self {
@@ -69,6 +73,7 @@ impl LocalData {
             changes,
             needs_passphrase: None,
             bridge,
+            staff,
         };
         let db = folder.join(DB_FILE);
         if folder.join(SALT_FILE).exists() {
@@ -108,8 +113,12 @@ impl LocalData {
 
     fn phr_on(&self, store: Store, vault: Vault) -> Phr {
         let phr = Phr::new(self.client.clone(), store, vault, self.clock.clone()).reporting_to(self.changes.clone());
-        match &self.bridge {
+        let phr = match &self.bridge {
             Some(bridge) => phr.with_bridge(bridge.clone()),
+            None => phr,
+        };
+        match &self.staff {
+            Some(staff) => phr.with_desk(staff.clone()),
             None => phr,
         }
     }
@@ -176,6 +185,18 @@ impl LocalData {
 /// keyring under `service` as `client-secret:<client id>`.
 pub async fn client_secret(service: &str, client_id: &str) -> Result<Option<Sensitive<String>>, Error> {
     Ok(Vault::new(service).retrieve(SecretKind::ClientSecret, client_id).await?)
+}
+
+/// The secret the clinic's staff sign-in needs (outside demo mode), kept in the
+/// OS keyring under `service`: the auth platform's API key as
+/// `staff-api-key:<platform host>`, or the OpenID Connect client secret as
+/// `staff-client-secret:<client id>`.
+pub async fn staff_secret(service: &str, way: StaffWay, account: &str) -> Result<Option<Sensitive<String>>, Error> {
+    let kind = match way {
+        StaffWay::AuthPlatform => SecretKind::StaffApiKey,
+        StaffWay::Oidc => SecretKind::StaffClientSecret,
+    };
+    Ok(Vault::new(service).retrieve(kind, account).await?)
 }
 
 fn set_aside(db: &Path) {

@@ -27,14 +27,15 @@ pub use verify::{DemographicsForm, FrontDeskBridge, Verification, VerificationSt
 /// The application API behind the UI.
 #[derive(Debug, Clone)]
 pub struct Phr {
-    client: AbdmClient,
-    store: Store,
+    pub(crate) client: AbdmClient,
+    pub(crate) store: Store,
     pub(crate) vault: Vault,
-    clock: Clock,
+    pub(crate) clock: Clock,
     changes: broadcast::Sender<Change>,
     places: places::Places,
     bridge: Option<FrontDeskBridge>,
     verifications: verify::Verifications,
+    pub(crate) desk: crate::desk::Desk,
 }
 
 /// What changed, for whoever shows it (the shell turns these into UI events).
@@ -146,6 +147,7 @@ impl Phr {
             places: Default::default(),
             bridge: None,
             verifications: Default::default(),
+            desk: Default::default(),
         }
     }
 

@@ -67,6 +67,15 @@ pub struct CachedPerson {
     pub verified_at: Option<i64>,
 }
 
+fn cached(p: Person) -> CachedPerson {
+    CachedPerson {
+        addresses: p.record.addresses.clone(),
+        updated_at: p.updated_at,
+        verified_at: p.verified_at,
+        person: card(p.record),
+    }
+}
+
 fn card(r: PersonRecord) -> PersonCard {
     PersonCard {
         full_name: r.full_name,
@@ -86,17 +95,22 @@ fn not_signed_in() -> Error {
 impl Phr {
     /// People cached on this computer whose name, address or masked number
     /// starts with the words typed (the front desk's list); works offline.
+    /// Only for a member of staff at an open desk.
     pub async fn find_people(&self, query: &str) -> Result<Vec<CachedPerson>, Error> {
+        self.on_duty().await?;
         let people = self.store.search_people(query, 50).await?;
-        Ok(people
-            .into_iter()
-            .map(|p| CachedPerson {
-                addresses: p.record.addresses.clone(),
-                updated_at: p.updated_at,
-                verified_at: p.verified_at,
-                person: card(p.record),
-            })
-            .collect())
+        Ok(people.into_iter().map(cached).collect())
+    }
+
+    /// A person from the desk's list, opened by a member of staff (audited).
+    pub async fn open_person(&self, raw_address: &str) -> Result<CachedPerson, Error> {
+        let staff = self.on_duty().await?;
+        let address = super::address(raw_address)?.expose();
+        let person = self.store.person_by_address(&address).await?.ok_or_else(|| {
+            Error::input(ErrorCode::AccountNotFound, "nobody with this address is saved on this computer")
+        })?;
+        self.desk_audit(&staff, crate::DeskAction::PatientOpened, Some(&address)).await?;
+        Ok(cached(person))
     }
 
     /// Who is signed in, from the cache; `None` when nobody is.

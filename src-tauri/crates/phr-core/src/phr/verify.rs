@@ -2,8 +2,9 @@
 //! ABHA address and a purpose, the ways ABDM offers, then an OTP on their phone,
 //! their demographics, or their approval in their own PHR app. Every step is a
 //! gateway request answered later by a callback to the bridge; each method here
-//! sends, then waits for that callback. A verified patient joins the front
-//! desk's list with the time, and the audit log says who verified whom.
+//! sends, then waits for that callback. Every step needs a member of staff at
+//! an open desk. A verified patient joins the front desk's list with the time,
+//! and the audit log says which member of staff verified whom.
 
 use std::{
     collections::HashMap,
@@ -20,7 +21,7 @@ use phr_store::PersonRecord;
 use serde::{Deserialize, Serialize};
 
 use super::Phr;
-use crate::{Error, ErrorCode};
+use crate::{DeskAction, Error, ErrorCode, StaffCard};
 
 /// What the front-desk screen shows of one verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -210,6 +211,7 @@ impl Phr {
     /// Asks ABDM how `raw_address` can be verified for `purpose`.
     pub async fn verify_patient(&self, raw_address: &str, purpose: AuthPurpose) -> Result<Verification, Error> {
         let patient = super::address(raw_address)?;
+        self.on_duty().await?;
         self.front_desk()?;
         let request = self.client.fetch_auth_modes(&patient, purpose).await?;
         let Callback::FetchModes(answer) = self.answer(&request).await? else { return Err(flow_gone()) };
@@ -233,6 +235,7 @@ impl Phr {
     /// Starts the chosen way: an OTP goes out, or the demographics are asked
     /// for, or the patient is asked in their app.
     pub async fn verify_with(&self, id: &str, mode: GatewayAuthMode) -> Result<Verification, Error> {
+        self.on_duty().await?;
         let open = self.open(id)?;
         let VerificationStep::ChoosingMode { modes } = &open.step else { return Err(flow_gone()) };
         if !modes.contains(&mode) {
@@ -262,12 +265,13 @@ impl Phr {
     /// The OTP the patient reads out from their phone.
     pub async fn verify_otp(&self, id: &str, raw_otp: &str) -> Result<Verification, Error> {
         let otp = super::otp(raw_otp)?;
+        let staff = self.on_duty().await?;
         let open = self.open(id)?;
         let (VerificationStep::AwaitingOtp { .. }, Some(txn)) = (&open.step, &open.transaction) else {
             return Err(flow_gone());
         };
         let request = self.client.auth_confirm_otp(&open.patient, txn, &otp).await?;
-        self.confirmed(id, open, &request).await
+        self.confirmed(id, open, &request, &staff).await
     }
 
     /// The demographics the desk read off the patient (DEMOGRAPHICS mode).
@@ -289,6 +293,7 @@ impl Phr {
             }
             None => None,
         };
+        let staff = self.on_duty().await?;
         let open = self.open(id)?;
         let (VerificationStep::AwaitingDemographics { .. }, Some(txn)) = (&open.step, &open.transaction) else {
             return Err(flow_gone());
@@ -300,21 +305,22 @@ impl Phr {
             identifier,
         };
         let request = self.client.auth_confirm_demographics(&open.patient, txn, demographic).await?;
-        self.confirmed(id, open, &request).await
+        self.confirmed(id, open, &request, &staff).await
     }
 
-    async fn confirmed(&self, id: &str, open: Open, request: &str) -> Result<Verification, Error> {
+    async fn confirmed(&self, id: &str, open: Open, request: &str, staff: &StaffCard) -> Result<Verification, Error> {
         let Callback::Confirm(answer) = self.answer(request).await? else { return Err(flow_gone()) };
         if let Some(error) = &answer.error {
             return Err(callback_error(error));
         }
         let auth = answer.auth.ok_or_else(flow_gone)?;
-        self.verified(id, open, auth.patient.as_ref(), auth.access_token.is_some()).await
+        self.verified(id, open, auth.patient.as_ref(), auth.access_token.is_some(), staff).await
     }
 
     /// Waits for the patient's answer in their PHR app (DIRECT mode), then
     /// acknowledges it to the gateway.
     pub async fn verify_await_approval(&self, id: &str) -> Result<Verification, Error> {
+        let staff = self.on_duty().await?;
         let open = self.open(id)?;
         let (VerificationStep::AwaitingApproval { .. }, Some(txn)) = (&open.step, &open.transaction) else {
             return Err(flow_gone());
@@ -323,16 +329,10 @@ impl Phr {
         self.client.acknowledge_notify(&notify.request_id).await?;
         if notify.auth.status != "GRANTED" {
             self.verifications.lock().remove(id);
-            self.store
-                .append_audit(self.clock.now(), &self.requester(), "patient-declined", Some(&open.patient.expose()))
-                .await?;
+            self.desk_audit(&staff, DeskAction::PatientDeclined, Some(&open.patient.expose())).await?;
             return Err(Error::input(ErrorCode::VerificationDenied, "the patient declined"));
         }
-        self.verified(id, open, notify.auth.patient.as_ref(), notify.auth.access_token.is_some()).await
-    }
-
-    fn requester(&self) -> String {
-        self.client.config().requester_id.clone()
+        self.verified(id, open, notify.auth.patient.as_ref(), notify.auth.access_token.is_some(), &staff).await
     }
 
     async fn verified(
@@ -341,6 +341,7 @@ impl Phr {
         open: Open,
         patient: Option<&VerifiedPatient>,
         linked: bool,
+        staff: &StaffCard,
     ) -> Result<Verification, Error> {
         let now = self.clock.now();
         let address = open.patient.expose();
@@ -369,7 +370,7 @@ impl Phr {
         if patient.is_some() {
             self.store.mark_verified(&address, now).await?;
         }
-        self.store.append_audit(now, &self.requester(), "patient-verified", Some(&address)).await?;
+        self.desk_audit(staff, DeskAction::PatientVerified, Some(&address)).await?;
         self.verifications.lock().remove(id);
         Ok(Verification {
             id: id.to_owned(),
