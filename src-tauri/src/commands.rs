@@ -2,8 +2,9 @@
 
 use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
 use phr_core::{
-    AppInfo, CachedPerson, Change, DataLock, DemographicsForm, KycMethod, LoginFlow, Phr, Place, ProfileForm, Session,
-    SignedIn, SignupFlow, Verification, Verified,
+    AccessLog, AccessLogFilter, AppInfo, CachedPerson, Change, DataLock, DemographicsForm, DeskStatus, KycMethod,
+    LoginFlow, Phr, Place, ProfileForm, Session, SignedIn, SignupFlow, StaffSignInOutcome, StaffSignUp, StaffSignedUp,
+    Verification, Verified,
 };
 use tauri::State;
 
@@ -233,12 +234,104 @@ pub async fn logout(app: State<'_, Started>) -> Reply<()> {
     Ok(phr(&app)?.logout().await?)
 }
 
+// ---- Staff at the front desk ----
+
+#[tauri::command]
+#[specta::specta]
+pub async fn desk_status(app: State<'_, Started>) -> Reply<DeskStatus> {
+    Ok(phr(&app)?.desk_status().await?)
+}
+
+/// Someone is using the desk (the UI reports input now and then).
+#[tauri::command]
+#[specta::specta]
+pub async fn desk_activity(app: State<'_, Started>) -> Reply<DeskStatus> {
+    Ok(phr(&app)?.desk_activity().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_desk(app: State<'_, Started>) -> Reply<DeskStatus> {
+    Ok(phr(&app)?.lock_desk().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn staff_sign_in(app: State<'_, Started>, email: String, password: String) -> Reply<StaffSignInOutcome> {
+    Ok(phr(&app)?.staff_sign_in(&email, &password).await?)
+}
+
+/// The lock screen: the person the desk waits for types their password.
+#[tauri::command]
+#[specta::specta]
+pub async fn staff_unlock(app: State<'_, Started>, password: String) -> Reply<StaffSignInOutcome> {
+    Ok(phr(&app)?.staff_unlock(&password).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn staff_sign_up(app: State<'_, Started>, form: StaffSignUp) -> Reply<StaffSignedUp> {
+    Ok(phr(&app)?.staff_sign_up(&form).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn staff_send_verification(app: State<'_, Started>, email: String) -> Reply<StaffSignedUp> {
+    Ok(phr(&app)?.staff_send_verification(&email).await?)
+}
+
+/// The link from the verification email, or the token in it.
+#[tauri::command]
+#[specta::specta]
+pub async fn staff_verify_email(app: State<'_, Started>, link: String) -> Reply<()> {
+    Ok(phr(&app)?.staff_verify_email(&link).await?)
+}
+
+/// OpenID Connect in the system browser; resolves when the browser comes back.
+#[tauri::command]
+#[specta::specta]
+pub async fn staff_sign_in_browser(app: State<'_, Started>, locale: String) -> Reply<DeskStatus> {
+    Ok(phr(&app)?.staff_sign_in_browser(Some(&locale)).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn staff_cancel_sign_in(app: State<'_, Started>) -> Reply<bool> {
+    Ok(phr(&app)?.staff_cancel_sign_in())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn staff_sign_out(app: State<'_, Started>) -> Reply<DeskStatus> {
+    Ok(phr(&app)?.staff_sign_out().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn access_log(app: State<'_, Started>, filter: AccessLogFilter) -> Reply<AccessLog> {
+    Ok(phr(&app)?.access_log(&filter).await?)
+}
+
+/// Saves the filtered access log as CSV in the Downloads folder; the file's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_access_log(app: State<'_, Started>, filter: AccessLogFilter) -> Reply<String> {
+    Ok(phr(&app)?.export_access_log(&filter, &app.exports).await?.display().to_string())
+}
+
 // ---- Front desk ----
 
 #[tauri::command]
 #[specta::specta]
 pub async fn find_people(app: State<'_, Started>, query: String) -> Reply<Vec<CachedPerson>> {
     Ok(phr(&app)?.find_people(&query).await?)
+}
+
+/// A person from the desk's list, opened by the member of staff (audited).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_person(app: State<'_, Started>, address: String) -> Reply<CachedPerson> {
+    Ok(phr(&app)?.open_person(&address).await?)
 }
 
 /// Asks ABDM how a walk-in patient can be verified for `purpose`.
@@ -297,6 +390,31 @@ pub fn demo_phone(app: State<'_, Started>) -> Vec<PhoneMessage> {
         .rev()
         .take(10)
         .map(|m| PhoneMessage { to: phr_core::mask_contact(&m.to), otp: m.otp, sent_at: m.sent_at })
+        .collect()
+}
+
+/// An email the embedded auth platform "sent": a member of staff's verification link.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxMail {
+    /// The address it went to, masked.
+    pub to: String,
+    pub subject: String,
+    pub link: String,
+    /// Unix seconds.
+    #[specta(type = u32)]
+    pub sent_at: i64,
+}
+
+/// The demo inbox, newest first; empty outside demo mode.
+#[tauri::command]
+#[specta::specta]
+pub fn demo_inbox(app: State<'_, Started>) -> Vec<InboxMail> {
+    app.demo_mailbox()
+        .into_iter()
+        .rev()
+        .take(5)
+        .map(|m| InboxMail { to: phr_core::mask_contact(&m.to), subject: m.subject, link: m.link, sent_at: m.sent_at })
         .collect()
 }
 

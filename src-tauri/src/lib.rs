@@ -61,6 +61,21 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             verify_await_approval,
             demo_approvals,
             demo_answer_approval,
+            desk_status,
+            desk_activity,
+            lock_desk,
+            staff_sign_in,
+            staff_unlock,
+            staff_sign_up,
+            staff_send_verification,
+            staff_verify_email,
+            staff_sign_in_browser,
+            staff_cancel_sign_in,
+            staff_sign_out,
+            access_log,
+            export_access_log,
+            open_person,
+            demo_inbox,
         ])
         .events(tauri_specta::collect_events![Changed])
         .typ::<IpcError>()

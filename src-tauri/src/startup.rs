@@ -8,10 +8,12 @@ use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, bridge::Bridge};
 use abdm_sandbox::SandboxHandle;
 use abdm_types::{CmSuffix, Sensitive};
 use phr_core::{
-    AppConfig, AppInfo, Clock, ConfigError, FrontDeskBridge, LocalData, Mode, Target,
+    AppConfig, AppInfo, Clock, ConfigError, FrontDeskBridge, LocalData, Mode, StaffConfig, StaffDesk, StaffIdentity,
+    StaffSignIn, StaffWay, Target,
     config::CONFIG_FILE_NAME,
     telemetry::{self, Telemetry, TelemetryError},
 };
+use staff_identity::{AuthPlatform, ClientAuth, OidcSettings};
 use tauri::{Runtime, path::PathResolver};
 
 /// The app's folders. Production uses Tauri's per-user folders; tests use temp ones.
@@ -23,6 +25,8 @@ pub struct AppDirs {
     pub logs: PathBuf,
     /// Holds one encrypted cache per mode (`demo/`, `abdm-sandbox/`, ...).
     pub data: PathBuf,
+    /// Where exported files (the access log) are saved: the Downloads folder.
+    pub exports: PathBuf,
 }
 
 /// Keyring entries are per mode, so demo sign-ins never mix with real ones.
@@ -42,6 +46,7 @@ pub struct Startup {
 pub(crate) struct Started {
     pub info: AppInfo,
     pub data: LocalData,
+    pub exports: PathBuf,
     // Kept for their Drop: the log writer flushes, the sandbox serves until exit
     // (and its outbox is the demo phone).
     _telemetry: Option<Telemetry>,
@@ -85,6 +90,11 @@ impl Started {
         self.sandbox.as_ref().map(SandboxHandle::outbox).unwrap_or_default()
     }
 
+    /// The embedded auth platform's sent mail (demo mode only).
+    pub fn demo_mailbox(&self) -> Vec<abdm_sandbox::SentMail> {
+        self.sandbox.as_ref().map(SandboxHandle::mailbox).unwrap_or_default()
+    }
+
     /// DIRECT-mode requests the demo patients' PHR app shows (demo mode only).
     pub fn demo_direct_requests(&self) -> Vec<abdm_sandbox::DirectRequest> {
         self.sandbox.as_ref().map(SandboxHandle::direct_requests).unwrap_or_default()
@@ -114,6 +124,8 @@ impl Startup {
                 config: paths.app_config_dir().map_err(StartError::Dirs)?,
                 logs: paths.app_log_dir().map_err(StartError::Dirs)?,
                 data: paths.app_data_dir().map_err(StartError::Dirs)?,
+                // No Downloads folder (a bare account): next to the data.
+                exports: paths.download_dir().or_else(|_| paths.app_data_dir()).map_err(StartError::Dirs)?,
             },
         };
         let config = AppConfig::load(&dirs.config.join(CONFIG_FILE_NAME), |key| self.env.get(key).cloned())?;
@@ -126,6 +138,7 @@ impl Startup {
         let mode = config.mode();
         let service = keyring_service(mode);
         let (bridge_listen, bridge_url) = (config.bridge_listen, config.bridge_url.clone());
+        let staff_config = config.staff.clone();
         let (abdm, secret, sandbox) = match config.target {
             Target::Demo => {
                 let (abdm, sandbox) = start_demo_sandbox().map_err(StartError::Sandbox)?;
@@ -140,11 +153,18 @@ impl Startup {
         let info = AppInfo::new(mode, &abdm);
         let client = AbdmClient::new(abdm, secret).map_err(|e| StartError::Data(e.into()))?;
         let bridge = start_bridge(&client, bridge_listen, bridge_url.as_ref(), sandbox.is_some())?;
+        let staff = staff_desk(staff_config, sandbox.as_ref(), &service)?;
         let folder = dirs.data.join(mode.to_string());
-        let data =
-            tauri::async_runtime::block_on(LocalData::open(client, &folder, &service, Clock::system(), Some(bridge)))
-                .map_err(StartError::Data)?;
-        Ok(Started { info, data, _telemetry: telemetry, sandbox })
+        let data = tauri::async_runtime::block_on(LocalData::open(
+            client,
+            &folder,
+            &service,
+            Clock::system(),
+            Some(bridge),
+            staff,
+        ))
+        .map_err(StartError::Data)?;
+        Ok(Started { info, data, exports: dirs.exports, _telemetry: telemetry, sandbox })
     }
 }
 
@@ -177,6 +197,88 @@ fn start_bridge(
     }
     tracing::info!(%bound, "bridge listening for the gateway's callbacks");
     Ok(FrontDeskBridge { bridge, wait: CALLBACK_WAIT })
+}
+
+/// How the front desk's staff sign in, from `[staff]`: in demo mode the
+/// embedded sandbox's auth platform or provider. A secret missing from the
+/// keyring does not stop the app (the patient's side works without the desk):
+/// the desk says so, and the log has the line that stores it.
+fn staff_desk(
+    config: StaffConfig,
+    sandbox: Option<&SandboxHandle>,
+    service: &str,
+) -> Result<Option<StaffDesk>, StartError> {
+    let url = |raw: String| BaseUrl::parse(&raw).map_err(|e| StartError::Sandbox(io::Error::other(e)));
+    let identity = match config.sign_in {
+        StaffSignIn::NotConfigured => return Ok(None),
+        StaffSignIn::AuthPlatform { url: configured } => {
+            let (base, key) = match (configured, sandbox) {
+                (Some(base), _) => {
+                    let account = base.host().to_owned();
+                    (base, staff_secret(service, StaffWay::AuthPlatform, &account)?)
+                }
+                (None, Some(sandbox)) => {
+                    (url(sandbox.auth_platform_url())?, Some(Sensitive::from(abdm_sandbox::DEMO_AUTH_PLATFORM_API_KEY)))
+                }
+                (None, None) => return Ok(None),
+            };
+            match key {
+                Some(key) => StaffIdentity::AuthPlatform(
+                    AuthPlatform::new(base, key).map_err(|e| StartError::Sandbox(io::Error::other(e)))?,
+                ),
+                None => StaffIdentity::MissingSecret(StaffWay::AuthPlatform),
+            }
+        }
+        StaffSignIn::Oidc(oidc) => {
+            let (issuer, client_id) = match (oidc.issuer, oidc.client_id, sandbox) {
+                (Some(issuer), Some(client_id), _) => (issuer, client_id),
+                (_, _, Some(sandbox)) => (sandbox.oidc_issuer(), abdm_sandbox::DEMO_OIDC_CLIENT.id.to_owned()),
+                _ => return Ok(None),
+            };
+            let secret = match oidc.client_auth {
+                ClientAuth::None => None,
+                ClientAuth::Basic | ClientAuth::Post => match staff_secret(service, StaffWay::Oidc, &client_id)? {
+                    Some(secret) => Some(secret),
+                    None => {
+                        return Ok(Some(StaffDesk {
+                            identity: StaffIdentity::MissingSecret(StaffWay::Oidc),
+                            idle_secs: config.idle_secs,
+                            opener: config.opener,
+                        }));
+                    }
+                },
+            };
+            StaffIdentity::Oidc(OidcSettings {
+                issuer,
+                client_id,
+                client_secret: secret,
+                auth: oidc.client_auth,
+                scopes: oidc.scopes,
+                response_mode: oidc.response_mode,
+                max_age: oidc.max_age,
+            })
+        }
+    };
+    Ok(Some(StaffDesk { identity, idle_secs: config.idle_secs, opener: config.opener }))
+}
+
+/// A staff sign-in secret from the keyring; when it is missing, the log says
+/// how to store it.
+fn staff_secret(service: &str, way: StaffWay, account: &str) -> Result<Option<Sensitive<String>>, StartError> {
+    let secret =
+        tauri::async_runtime::block_on(phr_core::staff_secret(service, way, account)).map_err(StartError::Data)?;
+    if secret.is_none() {
+        let (label, kind) = match way {
+            StaffWay::AuthPlatform => ("auth platform API key", "staff-api-key"),
+            StaffWay::Oidc => ("OpenID Connect client secret", "staff-client-secret"),
+        };
+        tracing::warn!(
+            "the front desk stays closed: the {label} is not in the keyring; store it with: secret-tool store \
+             --label='ABHA Desktop {label}' service {service} username {kind}:{account} target default \
+             application rust-keyring"
+        );
+    }
+    Ok(secret)
 }
 
 /// The installation's ABDM client secret, from the OS keyring.

@@ -60,6 +60,28 @@ export const commands = {
 	demoApprovals: () => __TAURI_INVOKE<ApprovalRequest[]>("demo_approvals"),
 	/**  The demo patient approves (`grant`) or denies; `false` if it was no longer open. */
 	demoAnswerApproval: (transactionId: string, grant: boolean) => __TAURI_INVOKE<boolean>("demo_answer_approval", { transactionId, grant }),
+	deskStatus: () => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("desk_status")),
+	/**  Someone is using the desk (the UI reports input now and then). */
+	deskActivity: () => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("desk_activity")),
+	lockDesk: () => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("lock_desk")),
+	staffSignIn: (email: string, password: string) => typedError<StaffSignInOutcome_Serialize, IpcError>(__TAURI_INVOKE("staff_sign_in", { email, password })),
+	/**  The lock screen: the person the desk waits for types their password. */
+	staffUnlock: (password: string) => typedError<StaffSignInOutcome_Serialize, IpcError>(__TAURI_INVOKE("staff_unlock", { password })),
+	staffSignUp: (form: StaffSignUp_Deserialize) => typedError<StaffSignedUp, IpcError>(__TAURI_INVOKE("staff_sign_up", { form })),
+	staffSendVerification: (email: string) => typedError<StaffSignedUp, IpcError>(__TAURI_INVOKE("staff_send_verification", { email })),
+	/**  The link from the verification email, or the token in it. */
+	staffVerifyEmail: (link: string) => typedError<null, IpcError>(__TAURI_INVOKE("staff_verify_email", { link })),
+	/**  OpenID Connect in the system browser; resolves when the browser comes back. */
+	staffSignInBrowser: (locale: string) => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("staff_sign_in_browser", { locale })),
+	staffCancelSignIn: () => typedError<boolean, IpcError>(__TAURI_INVOKE("staff_cancel_sign_in")),
+	staffSignOut: () => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("staff_sign_out")),
+	accessLog: (filter: AccessLogFilter_Deserialize) => typedError<AccessLog_Serialize, IpcError>(__TAURI_INVOKE("access_log", { filter })),
+	/**  Saves the filtered access log as CSV in the Downloads folder; the file's path. */
+	exportAccessLog: (filter: AccessLogFilter_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("export_access_log", { filter })),
+	/**  A person from the desk's list, opened by the member of staff (audited). */
+	openPerson: (address: string) => typedError<CachedPerson_Serialize, IpcError>(__TAURI_INVOKE("open_person", { address })),
+	/**  The demo inbox, newest first; empty outside demo mode. */
+	demoInbox: () => __TAURI_INVOKE<InboxMail[]>("demo_inbox"),
 };
 
 /** Events */
@@ -68,6 +90,70 @@ export const events = {
 };
 
 /* Types */
+export type AccessEntry = AccessEntry_Serialize | AccessEntry_Deserialize;
+
+export type AccessEntry_Deserialize = {
+	at: number,
+	staffId: string,
+	staffName: string,
+	action: DeskAction,
+	/**  The patient's ABHA address as shown (a 14-digit default one masked). */
+	patient?: string | null,
+};
+
+export type AccessEntry_Serialize = {
+	at: number,
+	staffId: string,
+	staffName: string,
+	action: DeskAction,
+	/**  The patient's ABHA address as shown (a 14-digit default one masked). */
+	patient: string | null,
+};
+
+export type AccessLog = AccessLog_Serialize | AccessLog_Deserialize;
+
+/**
+ *  Which lines to show: a time range (the UI sends a local day as its start
+ *  and end) and one member of staff.
+ */
+export type AccessLogFilter = AccessLogFilter_Serialize | AccessLogFilter_Deserialize;
+
+/**
+ *  Which lines to show: a time range (the UI sends a local day as its start
+ *  and end) and one member of staff.
+ */
+export type AccessLogFilter_Deserialize = {
+	from?: number | null,
+	to?: number | null,
+	staffId?: string | null,
+};
+
+/**
+ *  Which lines to show: a time range (the UI sends a local day as its start
+ *  and end) and one member of staff.
+ */
+export type AccessLogFilter_Serialize = {
+	from: number | null,
+	to: number | null,
+	staffId: string | null,
+};
+
+export type AccessLog_Deserialize = {
+	entries: AccessEntry_Deserialize[],
+	/**  Everyone the log names, for the person filter. */
+	staff: StaffRef[],
+	/**  More lines matched than are shown; the export has them all. */
+	more: boolean,
+};
+
+export type AccessLog_Serialize = {
+	entries: AccessEntry_Serialize[],
+	/**  Everyone the log names, for the person filter. */
+	staff: StaffRef[],
+	/**  More lines matched than are shown; the export has them all. */
+	more: boolean,
+};
+
 export type AddressEntry = {
 	address: string,
 	isDefault: boolean,
@@ -185,6 +271,32 @@ export type DemographicsForm_Serialize = {
 	mobile: string | null,
 };
 
+/**  What the front desk records. */
+export type DeskAction = "staff-signed-in" | "staff-signed-out" | "desk-locked" | "desk-unlocked" | 
+/**  The staff session could not be refreshed; the desk locked. */
+"staff-session-ended" | "patient-opened" | "patient-verified" | "patient-declined" | "access-log-exported";
+
+/**  What the front desk shows: a sign-in, the desk, or the lock screen. */
+export type DeskStatus = DeskStatus_Serialize | DeskStatus_Deserialize;
+
+/**  What the front desk shows: a sign-in, the desk, or the lock screen. */
+export type DeskStatus_Deserialize = 
+/**  No staff sign-in is configured on this computer. */
+{ state: "notConfigured" } | { state: "signedOut"; way: StaffWay } | { state: "open"; staff: StaffCard_Deserialize; 
+/**  The desk locks after this many seconds without input. */
+idleSecs: number } | 
+/**  Only `staff` (signing in again) or another member of staff opens it. */
+{ state: "locked"; staff: StaffCard_Deserialize };
+
+/**  What the front desk shows: a sign-in, the desk, or the lock screen. */
+export type DeskStatus_Serialize = 
+/**  No staff sign-in is configured on this computer. */
+{ state: "notConfigured" } | { state: "signedOut"; way: StaffWay } | { state: "open"; staff: StaffCard_Serialize; 
+/**  The desk locks after this many seconds without input. */
+idleSecs: number } | 
+/**  Only `staff` (signing in again) or another member of staff opens it. */
+{ state: "locked"; staff: StaffCard_Serialize };
+
 /**
  *  The closed set of failure kinds the UI branches on. Each has a human message in
  *  English and Hindi in `ui/src/locales/` (`Record<ErrorCode, string>`, so a new code without words
@@ -235,6 +347,52 @@ export type ErrorCode =
 "VERIFICATION_DENIED" | 
 /**  ABDM accepted the request but its answer did not arrive in time. */
 "NO_CALLBACK" | 
+/**  The front desk needs a member of staff signed in. */
+"STAFF_NOT_SIGNED_IN" | 
+/**  The front desk is locked: the same person signs in again, or someone else does. */
+"DESK_LOCKED" | 
+/**  No staff sign-in is set up on this computer (`[staff]` in config.toml). */
+"STAFF_NOT_CONFIGURED" | 
+/**  The auth platform's API key (or the provider's client secret) is not in the keyring. */
+"STAFF_SECRET_MISSING" | 
+/**  The auth platform did not accept this installation's API key. */
+"STAFF_API_KEY_REFUSED" | 
+/**  The email or password is not right. */
+"STAFF_WRONG_PASSWORD" | 
+/**  The email is not verified yet: the verification email can be sent again. */
+"STAFF_EMAIL_NOT_VERIFIED" | "STAFF_EMAIL_TAKEN" | 
+/**  Sign-up with an email no clinic takes, and no invite. */
+"STAFF_NO_CLINIC_FOR_EMAIL" | "STAFF_INVITE_INVALID" | 
+/**  The account belongs to no clinic. */
+"STAFF_NO_CLINIC" | 
+/**  The verification link is unknown or older than 24 hours. */
+"STAFF_VERIFICATION_INVALID" | "STAFF_ALREADY_VERIFIED" | 
+/**  No staff account uses this email. */
+"STAFF_UNKNOWN_EMAIL" | 
+/**  The staff sign-in has ended: sign in again. */
+"STAFF_SESSION_EXPIRED" | 
+/**  The clinic's sign-in service cannot be reached or answered nonsense. */
+"STAFF_PROVIDER_UNAVAILABLE" | 
+/**  Too many tries at the clinic's sign-in service just now. */
+"STAFF_TOO_MANY_TRIES" | 
+/**  The browser sign-in was cancelled, or the browser closed before it finished. */
+"STAFF_SIGN_IN_CANCELLED" | 
+/**  An answer that belongs to no sign-in of ours arrived (wrong `state` or issuer). */
+"STAFF_SIGN_IN_FOREIGN" | 
+/**  The provider's ID token failed a check (signature, issuer, audience, expiry, nonce). */
+"STAFF_ID_TOKEN_INVALID" | 
+/**  The provider refused the sign-in (an OAuth error). */
+"STAFF_SIGN_IN_REFUSED" | 
+/**  A staff password has 8 to 32 characters. */
+"STAFF_PASSWORD_LENGTH" | 
+/**  A first and a last name are needed. */
+"STAFF_NAME_REQUIRED" | 
+/**  The system browser could not be opened. */
+"BROWSER_UNAVAILABLE" | 
+/**  The access log's day or person filter does not make sense. */
+"INVALID_ACCESS_LOG_FILTER" | 
+/**  The file could not be written. */
+"EXPORT_FAILED" | 
 /**  A bug or an unexpected state: nothing the user can fix by retrying differently. */
 "INTERNAL";
 
@@ -242,6 +400,16 @@ export type ErrorCode =
 export type GatewayAuthMode = "MOBILE_OTP" | "AADHAAR_OTP" | "DEMOGRAPHICS" | 
 /**  The patient approves in their PHR app; the answer comes as `notify`. */
 "DIRECT";
+
+/**  An email the embedded auth platform "sent": a member of staff's verification link. */
+export type InboxMail = {
+	/**  The address it went to, masked. */
+	to: string,
+	subject: string,
+	link: string,
+	/**  Unix seconds. */
+	sentAt: number,
+};
 
 /**
  *  What a failed command gives the UI: a code from a closed set to branch on, and
@@ -512,6 +680,87 @@ export type SignupStep =
 { step: "verified" } | 
 /**  The new address is being chosen, with ABDM's suggestions. */
 { step: "choosingAddress"; suggestions: string[] };
+
+/**  A member of staff, as the desk shows them. */
+export type StaffCard = StaffCard_Serialize | StaffCard_Deserialize;
+
+/**  A member of staff, as the desk shows them. */
+export type StaffCard_Deserialize = {
+	/**  Their id at the auth platform (`sub` of the session) or the provider (`sub`). */
+	id: string,
+	name: string,
+	emailMasked?: string | null,
+	clinic?: string | null,
+	way: StaffWay,
+};
+
+/**  A member of staff, as the desk shows them. */
+export type StaffCard_Serialize = {
+	/**  Their id at the auth platform (`sub` of the session) or the provider (`sub`). */
+	id: string,
+	name: string,
+	emailMasked: string | null,
+	clinic: string | null,
+	way: StaffWay,
+};
+
+export type StaffRef = {
+	id: string,
+	name: string,
+};
+
+/**  What a staff sign-in with the auth platform gave. */
+export type StaffSignInOutcome = StaffSignInOutcome_Serialize | StaffSignInOutcome_Deserialize;
+
+/**  What a staff sign-in with the auth platform gave. */
+export type StaffSignInOutcome_Deserialize = { outcome: "signedIn"; desk: DeskStatus_Deserialize } | 
+/**
+ *  The person works at several clinics. The platform offers no call to
+ *  choose one at sign-in, so nobody is signed in; `clinics` is empty when
+ *  the platform would not say which they are.
+ */
+{ outcome: "severalClinics"; clinics: string[] };
+
+/**  What a staff sign-in with the auth platform gave. */
+export type StaffSignInOutcome_Serialize = { outcome: "signedIn"; desk: DeskStatus_Serialize } | 
+/**
+ *  The person works at several clinics. The platform offers no call to
+ *  choose one at sign-in, so nobody is signed in; `clinics` is empty when
+ *  the platform would not say which they are.
+ */
+{ outcome: "severalClinics"; clinics: string[] };
+
+/**  The staff sign-up form. */
+export type StaffSignUp = StaffSignUp_Serialize | StaffSignUp_Deserialize;
+
+/**  The staff sign-up form. */
+export type StaffSignUp_Deserialize = {
+	firstName: string,
+	lastName: string,
+	email: string,
+	password: string,
+	confirm: string,
+	/**  The token of an invitation to a clinic, when there is one. */
+	inviteToken?: string | null,
+};
+
+/**  The staff sign-up form. */
+export type StaffSignUp_Serialize = {
+	firstName: string,
+	lastName: string,
+	email: string,
+	password: string,
+	confirm: string,
+	/**  The token of an invitation to a clinic, when there is one. */
+	inviteToken: string | null,
+};
+
+/**  A sign-up went through and the verification email is on its way. */
+export type StaffSignedUp = {
+	emailMasked: string,
+};
+
+export type StaffWay = "auth-platform" | "oidc";
 
 /**  What the front-desk screen shows of one verification. */
 export type Verification = Verification_Serialize | Verification_Deserialize;

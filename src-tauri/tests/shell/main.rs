@@ -14,7 +14,12 @@ use tauri::{
 };
 
 fn dirs(root: &Path) -> AppDirs {
-    AppDirs { config: root.join("config"), logs: root.join("logs"), data: root.join("data") }
+    AppDirs {
+        config: root.join("config"),
+        logs: root.join("logs"),
+        data: root.join("data"),
+        exports: root.join("downloads"),
+    }
 }
 
 fn build(startup: Startup) -> Result<tauri::App<MockRuntime>, abha_desktop::StartError> {
@@ -217,4 +222,80 @@ fn the_committed_typescript_bindings_are_current() {
         committed == fresh,
         "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p abha-desktop bindings` and commit it"
     );
+}
+
+#[test]
+fn the_front_desk_commands_refuse_until_a_member_of_staff_signs_in_and_after_a_lock() {
+    let root = tempfile::tempdir().unwrap();
+    let app = build(Startup::isolated(dirs(root.path()), [])).unwrap();
+    let refused = |cmd: &str, args: serde_json::Value| invoke_with(&app, cmd, args).unwrap_err()["code"].clone();
+    let search = serde_json::json!({ "query": "meera" });
+    assert_eq!(
+        invoke(&app, "desk_status").unwrap(),
+        serde_json::json!({ "state": "signedOut", "way": "auth-platform" })
+    );
+    assert_eq!(refused("find_people", search.clone()), "STAFF_NOT_SIGNED_IN");
+    assert_eq!(refused("access_log", serde_json::json!({ "filter": {} })), "STAFF_NOT_SIGNED_IN");
+
+    let priya = serde_json::json!({ "email": "priya.desk@sunrise.example", "password": "Desk#Sunrise1" });
+    let signed_in = invoke_with(&app, "staff_sign_in", priya).unwrap();
+    assert_eq!(signed_in["desk"]["staff"]["name"], "Priya Sharma", "{signed_in}");
+    assert!(invoke_with(&app, "find_people", search.clone()).is_ok());
+    assert_eq!(invoke(&app, "lock_desk").unwrap()["state"], "locked");
+    assert_eq!(refused("find_people", search), "DESK_LOCKED");
+    assert_eq!(refused("open_person", serde_json::json!({ "address": "meera.nair@sbx" })), "DESK_LOCKED");
+}
+
+/// Outside demo mode the auth platform's API key comes from the keyring, under
+/// the attributes the README gives; without it the desk says so, and the
+/// patient's side still starts.
+#[test]
+fn the_auth_platform_api_key_comes_from_the_keyring() {
+    let root = tempfile::tempdir().unwrap();
+    // A client id of its own: the client-secret test clears its entry meanwhile.
+    let mut env: Vec<(String, String)> = sandbox_env().into_iter().filter(|(k, _)| k != "ABHA_CLIENT_ID").collect();
+    env.push(("ABHA_CLIENT_ID".into(), "SBX_STAFF_01".into()));
+    env.push(("ABHA_STAFF_SIGN_IN".into(), "auth-platform".into()));
+    env.push(("ABHA_STAFF_AUTH_PLATFORM_URL".into(), "http://127.0.0.1:9/".into()));
+    let secret_tool = |args: &[&str], input: Option<&[u8]>| {
+        let mut child =
+            std::process::Command::new("secret-tool").args(args).stdin(std::process::Stdio::piped()).spawn().unwrap();
+        if let Some(input) = input {
+            std::io::Write::write_all(&mut child.stdin.take().unwrap(), input).unwrap();
+        }
+        drop(child.stdin.take());
+        // `clear` fails when there was nothing to clear; only a store must work.
+        let done = child.wait().unwrap().success();
+        assert!(done || args[0] == "clear", "secret-tool {args:?}");
+    };
+    let attributes = [
+        "service",
+        "in.abhadesktop.client.abdm-sandbox",
+        "username",
+        "client-secret:SBX_STAFF_01",
+        "target",
+        "default",
+        "application",
+        "rust-keyring",
+    ];
+    let key_attributes = {
+        let mut a = attributes;
+        a[3] = "staff-api-key:127.0.0.1";
+        a
+    };
+    secret_tool(&[&["store", "--label=client secret"][..], &attributes].concat(), Some(b"test-client-secret"));
+    secret_tool(&[&["clear"][..], &key_attributes[..4]].concat(), None);
+    let sign_in = serde_json::json!({ "email": "priya.desk@sunrise.example", "password": "Desk#Sunrise1" });
+    {
+        let app = build(Startup::isolated(dirs(root.path()), env.clone())).expect("starts without the desk's key");
+        let err = invoke_with(&app, "staff_sign_in", sign_in.clone()).unwrap_err();
+        assert_eq!(err["code"], "STAFF_SECRET_MISSING", "{err}");
+    }
+    secret_tool(&[&["store", "--label=ABHA Desktop auth platform API key"][..], &key_attributes].concat(), Some(b"k"));
+    let app = build(Startup::isolated(dirs(root.path()), env)).unwrap();
+    // The key is found; the (unreachable) platform is what stops it now.
+    let err = invoke_with(&app, "staff_sign_in", sign_in).unwrap_err();
+    assert_eq!(err["code"], "STAFF_PROVIDER_UNAVAILABLE", "{err}");
+    secret_tool(&[&["clear"][..], &key_attributes[..4]].concat(), None);
+    secret_tool(&[&["clear"][..], &attributes[..4]].concat(), None);
 }

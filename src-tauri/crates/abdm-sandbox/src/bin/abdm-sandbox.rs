@@ -39,6 +39,11 @@ async fn main() -> ExitCode {
         }
     };
     eprintln!("abdm-sandbox: PHR API at {}  gateway at {}", sandbox.phr_base_url(), sandbox.gateway_base_url());
+    eprintln!(
+        "abdm-sandbox: clinic auth platform at {}  OpenID Connect issuer {}",
+        sandbox.auth_platform_url(),
+        sandbox.oidc_issuer()
+    );
     let _ = tokio::signal::ctrl_c().await;
     match sandbox.shutdown().await {
         Ok(()) => ExitCode::SUCCESS,
