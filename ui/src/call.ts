@@ -1,5 +1,6 @@
 import type { IpcError } from "./bindings";
 import { toIpcError } from "./errors";
+import { closesDesk, readDesk } from "./desk.svelte";
 import { network } from "./network.svelte";
 
 /** What a command with a `Result` on the Rust side resolves to. */
@@ -23,6 +24,7 @@ export async function attempt<T>(
   } catch (rejection) {
     outcome = { ok: false, error: toIpcError(rejection) };
   }
+  if (!outcome.ok && closesDesk(outcome.error.code)) void readDesk();
   if (!outcome.ok && outcome.error.code === "NETWORK_UNAVAILABLE") network.offline = true;
   // A command that reads only this computer's cache says nothing about the network.
   else if (outcome.ok && !local) network.offline = false;

@@ -26,7 +26,10 @@ describe("FrontDesk", () => {
   });
 
   it("searches the cache as one types and opens a profile", async () => {
-    const calls = mockCommands({ find_people: (args) => (String(args.query).startsWith("mee") ? [meera] : []) });
+    const calls = mockCommands({
+      find_people: (args) => (String(args.query).startsWith("mee") ? [meera] : []),
+      open_person: () => meera,
+    });
     render(FrontDesk);
 
     await fireEvent.input(screen.getByLabelText("Search people on this computer"), { target: { value: "mee" } });
@@ -36,6 +39,8 @@ describe("FrontDesk", () => {
     expect(profile.textContent).toContain("KYC verified");
     expect(profile.textContent).toContain("XX-XXXX-XXXX-3333");
     expect(calls.filter((c) => c.cmd === "find_people").map((c) => c.args.query)).toEqual(["mee"]);
+    // Opened through Rust, which audits it under the member of staff's name.
+    expect(calls.filter((c) => c.cmd === "open_person").map((c) => c.args.address)).toEqual(["meera.nair@sbx"]);
   });
 
   it("says when no one matches", async () => {
