@@ -14,6 +14,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../..");
 export const appBinary = process.env.APP_BIN ?? path.join(repoRoot, "target/debug/abha-desktop");
 export const screenshotDir = path.join(here, "screenshots");
+/** The demo auth platform's verified member of staff (see the README). */
+export const priya = { email: "priya.desk@sunrise.example", password: "Desk#Sunrise1", name: "Priya Sharma" };
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -43,13 +45,17 @@ async function waitForPort(port, child, timeoutMs) {
   throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
 }
 
-/** Launches the app under tauri-driver; returns { browser, stop }. */
-export async function launchApp() {
+/**
+ * Launches the app under tauri-driver, with `env` added to this process's
+ * environment (the app reads its ABHA_* settings from there); returns
+ * { browser, stop }.
+ */
+export async function launchApp(env = {}) {
   const [port, nativePort] = [await freePort(), await freePort()];
   const driver = spawn(
     "tauri-driver",
     ["--port", String(port), "--native-port", String(nativePort), "--native-driver", "/usr/bin/WebKitWebDriver"],
-    { stdio: ["ignore", "inherit", "inherit"] },
+    { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } },
   );
   try {
     await waitForPort(port, driver, 10_000);
@@ -86,10 +92,10 @@ export async function saveScreenshot(browser, name) {
  * Also gives the steps every spec takes, the way a person would: type into a
  * field, press a button by its text, read an OTP off the demo phone.
  */
-export function appForSpecs() {
+export function appForSpecs({ env = {} } = {}) {
   const app = {};
   before(async () => {
-    Object.assign(app, await launchApp());
+    Object.assign(app, await launchApp(env));
     // OTPs sent before this launch (by earlier spec files) are not this spec's.
     const sent = await app.browser.execute(() => window.__TAURI_INTERNALS__.invoke("demo_phone"));
     app.usedOtps = new Set(sent.map((message) => message.otp));
@@ -127,6 +133,29 @@ export function appForSpecs() {
   app.logOut = async () => {
     await app.clickButton("Log out");
     await (await app.$("#login-contact")).waitForDisplayed({ timeout: 10_000, timeoutMsg: "logging out did not finish" });
+  };
+  /**
+   * Opens the front desk with `staff` signed in, whatever the desk showed: the
+   * sign-in, the lock screen (for them or someone else) or the open desk.
+   */
+  app.staffAtDesk = async ({ email, password, name }) => {
+    await app.clickButton("Front desk");
+    const shown = await app.$("#staff-email, #locked-for, #staff-on-duty");
+    await shown.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the front desk showed no staff screen" });
+    const id = await shown.getAttribute("id");
+    if (id === "staff-on-duty") {
+      if ((await shown.getText()).includes(name)) return;
+      await app.clickButton("Sign out");
+    } else if (id === "locked-for" && !(await shown.getText()).includes(name)) {
+      await (await app.$("#staff-someone-else")).click();
+    }
+    const emailField = await app.$("#staff-email");
+    if (await emailField.isExisting()) await app.typeInto("#staff-email", email);
+    await app.typeInto("#staff-password", password);
+    await (await app.$("section.staff form button.primary")).click();
+    const onDuty = await app.$("#staff-on-duty");
+    await onDuty.waitForDisplayed({ timeout: 10_000, timeoutMsg: `${name} could not sign in at the desk` });
+    assert.match(await onDuty.getText(), new RegExp(name));
   };
   /** Chooses the option showing `text` in a select, once the list has it. */
   app.pick = async (selector, text) => {

@@ -4,13 +4,13 @@
 // in the desk's list with the time.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { appForSpecs, saveScreenshot } from "../app.mjs";
+import { appForSpecs, priya, saveScreenshot } from "../app.mjs";
 
 const app = appForSpecs();
 const { $, typeInto, clickButton, otpFor } = app;
 
 async function frontDesk() {
-  await clickButton("Front desk");
+  await app.staffAtDesk(priya);
   await (await $("#verify-address")).waitForDisplayed({ timeout: 10_000 });
 }
 
