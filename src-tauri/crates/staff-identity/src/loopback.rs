@@ -61,11 +61,16 @@ impl Loopback {
         format!("http://{}{CALLBACK_PATH}", self.addr)
     }
 
-    /// The first answer. The listener closes once it has come.
+    /// The first answer. The listener closes a moment after it has come (the
+    /// browser is still to get its page), off the sign-in's path.
     pub(crate) async fn answer(mut self) -> Option<Answer> {
         let answer = (&mut self.answer).await.ok();
-        // A moment for the browser to get its page before the port closes.
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        if let Some(stop) = self.stop.take() {
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                let _ = stop.send(());
+            });
+        }
         answer
     }
 }
