@@ -6,3 +6,8 @@
 export function focusOnMount(node: HTMLElement) {
   node.focus();
 }
+
+/** `focusOnMount`, only when `when` holds (e.g. a lock screen's password field). */
+export function focusOnMountWhen(node: HTMLElement, when: boolean) {
+  if (when) node.focus();
+}

@@ -64,6 +64,7 @@ describe("StaffDesk", () => {
     await fireEvent.keyDown(window, { key: "l", ctrlKey: true });
     await screen.findByText("Locked for Priya Sharma. Sign in again to continue.");
     expect(calls.filter((c) => c.cmd === "lock_desk")).toHaveLength(1);
+    expect(document.activeElement, "the password field has the focus").toBe(screen.getByLabelText("Password"));
     expect(screen.queryByLabelText("Work email")).toBeNull();
     await fireEvent.click(screen.getByText("Someone else? Sign in as another member of staff"));
     expect(screen.getByLabelText("Work email")).toBeTruthy();
