@@ -191,6 +191,8 @@ async fn flows_in_progress_are_listed_after_a_restart_and_can_be_given_up() {
 
     app.phr.abandon_flow(&login.id).await.unwrap();
     assert_eq!(app.phr.flows_in_progress().await.unwrap().len(), 1);
+    assert_eq!(app.phr.abandon_flow(&login.id).await.unwrap_err().code(), ErrorCode::FlowNotFound, "given up once");
+    assert_eq!(app.phr.abandon_flow("no-such-flow").await.unwrap_err().code(), ErrorCode::FlowNotFound);
     let err = app.phr.login_verify_otp(&login.id, &app.otp_for("9876543210")).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::FlowNotFound, "a given-up flow cannot go on");
 }

@@ -25,7 +25,7 @@ async fn add_an_address_log_into_it_switch_back_without_an_otp_and_mark_a_defaul
 
     assert_eq!(
         app.phr.switch_address("asha.home@sbx").await.unwrap_err().code(),
-        ErrorCode::SessionExpired,
+        ErrorCode::NotSignedIn,
         "no sign-in is held for the new address yet"
     );
     let flow = app.phr.login_by_address("asha.home@sbx", false).await.unwrap();

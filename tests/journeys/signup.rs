@@ -37,6 +37,12 @@ async fn sign_up_by_mobile_with_a_profile_a_suggestion_check_and_a_password() {
     assert!(suggestions.iter().any(|s| s.contains("kavya")), "{suggestions:?}");
     assert!(app.phr.address_available("kavya.iyer93").await.unwrap());
     assert!(!app.phr.address_available("asha.verma").await.unwrap(), "a taken address is not available");
+    assert!(app.phr.address_available("kavya.iyer93@sbx").await.unwrap(), "our own suffix may be typed");
+    assert_eq!(
+        app.phr.address_available("kavya.iyer93@example.in").await.unwrap_err().code(),
+        ErrorCode::InvalidAbhaAddress,
+        "another suffix is refused, not turned into @sbx"
+    );
 
     let err = app.phr.signup_create(&flow.id, "kavya.iyer93", Some(("Pun3#Rains", "Pun3#Rain"))).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::PasswordsDiffer);

@@ -45,8 +45,9 @@ impl Store {
         Ok(flows)
     }
 
-    pub async fn delete_flow(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query!("DELETE FROM flows WHERE id = ?", id).execute(&self.pool).await?;
-        Ok(())
+    /// Whether there was such a flow.
+    pub async fn delete_flow(&self, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query!("DELETE FROM flows WHERE id = ?", id).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
     }
 }

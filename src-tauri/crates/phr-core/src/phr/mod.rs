@@ -201,7 +201,9 @@ impl Phr {
 
     /// Gives up a flow: the UI's "start again".
     pub async fn abandon_flow(&self, id: &str) -> Result<(), Error> {
-        self.store.delete_flow(id).await?;
+        if !self.store.delete_flow(id).await? {
+            return Err(Error::input(ErrorCode::FlowNotFound, "no such flow is open here"));
+        }
         self.report(Change::FlowEnded(id.to_owned()));
         Ok(())
     }

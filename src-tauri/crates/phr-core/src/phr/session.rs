@@ -192,7 +192,7 @@ impl Phr {
     /// Adds another address to the signed-in person. When the mobile is known to
     /// be at ABDM's limit, says so without asking ABDM.
     pub async fn add_address(&self, raw_name: &str) -> Result<Session, Error> {
-        let name = super::signup::address_name(raw_name)?;
+        let name = super::signup::address_name(raw_name, &self.client.config().cm_suffix)?;
         let active = self.store.active_session().await?.ok_or_else(not_signed_in)?;
         if active.mobile_addresses.is_some_and(|n| n >= ADDRESSES_PER_MOBILE) {
             return Err(Error::input(ErrorCode::AddressLimitReached, "this mobile has 4 ABHA addresses already"));
@@ -211,7 +211,8 @@ impl Phr {
     pub async fn switch_address(&self, raw_address: &str) -> Result<Session, Error> {
         let address = super::address(raw_address)?.expose();
         let session = self.store.session(&address).await?;
-        let session = session.ok_or_else(|| Error::input(ErrorCode::SessionExpired, "log in to this address first"))?;
+        // Never signed in to here: nothing expired, the person logs in to it first.
+        let session = session.ok_or_else(|| Error::input(ErrorCode::NotSignedIn, "log in to this address first"))?;
         self.token_for(&session).await?;
         self.store.activate_session(&address).await?;
         self.store.append_audit(self.clock.now(), &address, "switched", Some(&address)).await?;

@@ -79,9 +79,14 @@ fn details(form: &ProfileForm, now: i64) -> Result<RegistrationDetails, Error> {
     })
 }
 
-pub(super) fn address_name(raw: &str) -> Result<AddressName, Error> {
-    // The person may type the suffix too; the name is what is chosen.
-    let name = raw.trim().split_once('@').map_or(raw.trim(), |(name, _)| name);
+/// The name of a new address. The person may type the suffix too, but only
+/// this installation's (`sbx`, `abdm`): another one is refused, never quietly
+/// swapped for ours.
+pub(super) fn address_name(raw: &str, suffix: &abdm_types::CmSuffix) -> Result<AddressName, Error> {
+    let (name, typed) = raw.trim().split_once('@').map_or((raw.trim(), None), |(name, typed)| (name, Some(typed)));
+    if typed.is_some_and(|typed| !typed.trim().eq_ignore_ascii_case(suffix.as_ref())) {
+        return Err(Error::input(ErrorCode::InvalidAbhaAddress, "an ABHA address here ends in this ABDM's suffix"));
+    }
     AddressName::parse(name).map_err(|e| Error::input(ErrorCode::InvalidAbhaAddress, e))
 }
 
@@ -236,7 +241,7 @@ impl Phr {
 
     /// Whether a new address with this name can be had, as the person types.
     pub async fn address_available(&self, raw_name: &str) -> Result<bool, Error> {
-        let name = address_name(raw_name)?;
+        let name = address_name(raw_name, &self.client.config().cm_suffix)?;
         let address = abdm_types::AbhaAddress::new(&name, self.client.config().cm_suffix.clone());
         Ok(!self.client.is_address_taken(&address).await?)
     }
@@ -249,7 +254,7 @@ impl Phr {
         raw_name: &str,
         password: Option<(&str, &str)>,
     ) -> Result<SignedIn, Error> {
-        let name = address_name(raw_name)?;
+        let name = address_name(raw_name, &self.client.config().cm_suffix)?;
         let password = password.map(|(raw, confirm)| new_password(raw, confirm)).transpose()?;
         let flow = self.signup_flow(flow_id).await?;
         let session = flow.creation_session()?.to_owned();

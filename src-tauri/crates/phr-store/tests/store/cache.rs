@@ -227,6 +227,7 @@ async fn flows_are_saved_updated_listed_and_deleted() {
     store.save_flow(&flow, 2).await.unwrap();
     assert_eq!(store.load_flow("f-1").await.unwrap(), Some(flow.clone()));
     assert_eq!(store.flows().await.unwrap(), [flow]);
-    store.delete_flow("f-1").await.unwrap();
+    assert!(store.delete_flow("f-1").await.unwrap());
     assert!(store.load_flow("f-1").await.unwrap().is_none());
+    assert!(!store.delete_flow("f-1").await.unwrap(), "gone already");
 }
