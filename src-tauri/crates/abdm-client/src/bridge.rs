@@ -1,7 +1,7 @@
 //! The bridge: where the gateway's callbacks arrive, in the app's own process.
 //!
 //! Each callback must carry a gateway-signed RS256 JWT (keys from `/v0.5/certs`,
-//! fetched again when a new `kid` shows up; audience `account`; unexpired) and
+//! fetched again when a new `kid` shows up, at most every 30 s; audience `account`; unexpired) and
 //! exactly one of `X-HIP-ID` / `X-HIU-ID`, naming this workstation. Accepted ones
 //! are answered 202 and handed to whoever waits for them, matched by
 //! `resp.requestId` (or `auth.transactionId` for `notify`). One that arrives
@@ -36,6 +36,9 @@ use crate::AbdmClient;
 /// Answers remembered (kept for a waiter still to come, or marked handed over
 /// so a duplicate is recognised), at most; the oldest are forgotten first.
 const REMEMBERED: usize = 1024;
+/// An unknown `kid` fetches the gateway's keys again at most this often: a
+/// stream of forged callbacks must not become a stream of requests to ABDM.
+const KEYS_REFETCH_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// One callback from the gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +91,9 @@ pub struct Bridge {
 struct Inner {
     client: AbdmClient,
     keys: RwLock<HashMap<String, VerifyingKey<Sha256>>>,
+    /// When the keys were last fetched; held while fetching, so callbacks that
+    /// arrive together cause one fetch.
+    fetched: tokio::sync::Mutex<Option<tokio::time::Instant>>,
     slots: Mutex<Slots>,
 }
 
@@ -121,7 +127,8 @@ struct TokenClaims {
 impl Bridge {
     /// `client` fetches the gateway's keys and names this workstation (`requester_id`).
     pub fn new(client: AbdmClient) -> Self {
-        Self { inner: Arc::new(Inner { client, keys: RwLock::default(), slots: Mutex::default() }) }
+        let fetched = tokio::sync::Mutex::default();
+        Self { inner: Arc::new(Inner { client, keys: RwLock::default(), fetched, slots: Mutex::default() }) }
     }
 
     /// The four callback routes, relative to the bridge URL.
@@ -240,11 +247,21 @@ impl Bridge {
         Ok(())
     }
 
-    /// The gateway's key `kid`; an unknown one makes the keys be fetched again once.
+    /// The gateway's key `kid`; an unknown one makes the keys be fetched again,
+    /// at most once every [`KEYS_REFETCH_AFTER`].
     async fn key(&self, kid: &str) -> Option<VerifyingKey<Sha256>> {
         if let Some(key) = self.inner.keys.read().await.get(kid) {
             return Some(key.clone());
         }
+        let mut fetched = self.inner.fetched.lock().await;
+        // Another callback may have fetched them while this one waited.
+        if let Some(key) = self.inner.keys.read().await.get(kid) {
+            return Some(key.clone());
+        }
+        if fetched.is_some_and(|at| at.elapsed() < KEYS_REFETCH_AFTER) {
+            return None;
+        }
+        *fetched = Some(tokio::time::Instant::now());
         let certs = match self.inner.client.gateway_certs().await {
             Ok(certs) => certs,
             Err(err) => {

@@ -299,3 +299,34 @@ async fn the_openid_configuration_points_at_the_published_keys() {
     let jwks: Certs = d.http.get(config["jwks_uri"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
     assert_eq!(jwks, certs);
 }
+
+/// Forged callbacks with keys the gateway never had do not each make the
+/// bridge ask the gateway for its keys again: one fetch serves them all, and
+/// the real key still verifies.
+#[tokio::test]
+async fn unknown_keys_do_not_make_a_fetch_per_callback() {
+    let t = spawn().await;
+    let certs = serde_json::to_value(t.client.gateway_certs().await.unwrap()).unwrap();
+    let gateway = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/gateway/v0.5/certs"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(certs))
+        .expect(1)
+        .mount(&gateway)
+        .await;
+    let client = client_for(&format!("{}/cm/", gateway.uri()), &format!("{}/gateway/", gateway.uri()), "s");
+    let bridge = Bridge::new(client);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bridge_url = format!("http://{}", listener.local_addr().unwrap());
+    let router = bridge.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let d = Desk { t, bridge, bridge_url, http: reqwest::Client::new() };
+    let hip = [("X-HIP-ID", abdm_sandbox::DEMO_REQUESTER_ID)];
+    let forger = SigningKey::<Sha256>::new(RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap());
+    for i in 0..20 {
+        let token = sign(&forger, &format!("forged-{i}"), valid_claims());
+        assert_eq!(d.post("on-fetch-modes", Some(&token), &hip, &fetch_modes_answer("req-f")).await, 401);
+    }
+    let real = gateway_token(valid_claims());
+    assert_eq!(d.post("on-fetch-modes", Some(&real), &hip, &fetch_modes_answer("req-r")).await, 202);
+    // `expect(1)` is checked as the mock gateway drops.
+}
