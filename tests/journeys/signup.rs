@@ -31,6 +31,19 @@ async fn sign_up_by_mobile_with_a_profile_a_suggestion_check_and_a_password() {
     let err = app.phr.signup_profile(&flow.id, &bad).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidProfile);
     assert!(err.user_message().starts_with("Pin code: "), "{}", err.user_message());
+    // What a paste can bring is refused by field, before anything is sent or saved.
+    let hostile = [
+        ("Address: ", ProfileForm { address: "x".repeat(1 << 20), ..profile() }),
+        ("Last name: ", ProfileForm { last_name: Some("Nair\r\nX-Injected: 1".into()), ..profile() }),
+        ("Middle name: ", ProfileForm { middle_name: Some("\u{202e}ivaD".into()), ..profile() }),
+        ("First name: ", ProfileForm { first_name: "<img src=x>".into(), ..profile() }),
+    ];
+    for (field, form) in hostile {
+        let err = app.phr.signup_profile(&flow.id, &form).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidProfile, "{field}");
+        assert!(err.user_message().starts_with(field), "{}", err.user_message());
+        assert!(err.user_message().len() < 200, "the input is not echoed back");
+    }
 
     let flow = app.phr.signup_profile(&flow.id, &profile()).await.unwrap();
     let SignupStep::ChoosingAddress { suggestions } = &flow.step else { panic!("suggestions come next") };

@@ -60,16 +60,11 @@ fn email(raw: &str) -> Result<Email, Error> {
     Email::parse(raw).map_err(|e| Error::input(ErrorCode::InvalidEmail, e))
 }
 
-/// A name as typed: trimmed, not empty, no control or bidi-override characters.
+/// A name as typed (see [`crate::phr::plain_text`]).
 fn name(raw: &str) -> Result<String, Error> {
-    let trimmed = raw.trim();
-    let bad = trimmed
-        .chars()
-        .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c));
-    if trimmed.is_empty() || bad || trimmed.chars().count() > NAME_CHARS {
-        return Err(Error::input(ErrorCode::StaffNameRequired, "a first and a last name, in letters"));
-    }
-    Ok(trimmed.to_owned())
+    crate::phr::plain_text(raw, NAME_CHARS)
+        .map(str::to_owned)
+        .map_err(|_| Error::input(ErrorCode::StaffNameRequired, "a first and a last name, in letters"))
 }
 
 fn password(raw: &str) -> Result<Sensitive<String>, Error> {

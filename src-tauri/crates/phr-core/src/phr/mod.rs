@@ -277,6 +277,31 @@ fn current_year(now: i64) -> u16 {
     u16::try_from(1970 + now / 31_556_952).unwrap_or(u16::MAX)
 }
 
+/// A line of text a person typed (a name, an address line): trimmed, not
+/// empty, at most `max` characters, and none of what a person never types on
+/// purpose but a paste can bring: control characters (NUL, line breaks),
+/// bidirectional overrides that make text read differently than it is stored,
+/// and markup brackets.
+pub(crate) fn plain_text(raw: &str, max: usize) -> Result<&str, String> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err("it is required".into());
+    }
+    if text.chars().count() > max {
+        return Err(format!("it has at most {max} characters"));
+    }
+    let unwanted = |c: char| {
+        c.is_control()
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+            || "<>".contains(c)
+    };
+    if text.chars().any(unwanted) {
+        return Err("it has a character that cannot be part of it".into());
+    }
+    Ok(text)
+}
+
 fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -293,5 +318,17 @@ mod tests {
         assert_eq!(mask_address("91111122223333@sbx"), "**********3333@sbx", "a default address is the ABHA number");
         assert_eq!(mask_address("asha.verma@sbx"), "asha.verma@sbx");
         assert_eq!(mask_address("no address"), "******");
+    }
+
+    #[test]
+    fn typed_text_is_trimmed_bounded_and_free_of_controls_overrides_and_markup() {
+        assert_eq!(plain_text("  Meera Devi ", 64), Ok("Meera Devi"));
+        assert_eq!(plain_text("मीरा नायर", 64), Ok("मीरा नायर"), "Devanagari with its marks is fine");
+        assert!(plain_text("   ", 64).is_err());
+        assert!(plain_text(&"a".repeat(65), 64).is_err());
+        assert!(plain_text(&"अ".repeat(64), 64).is_ok(), "counted in characters, not bytes");
+        for bad in ["Meera\0", "Meera\r\nNair", "\u{202e}ariem", "a\u{2066}b", "<b>Meera</b>", "x\u{7}"] {
+            assert!(plain_text(bad, 64).is_err(), "{bad:?}");
+        }
     }
 }

@@ -37,6 +37,10 @@ pub struct ProfileForm {
     pub mobile: Option<String>,
 }
 
+/// Longest name part and address line accepted (ABDM's own forms are shorter still).
+const NAME_CHARS: usize = 64;
+const ADDRESS_CHARS: usize = 250;
+
 /// Each field checked in form order; the first failure names its field.
 fn details(form: &ProfileForm, now: i64) -> Result<RegistrationDetails, Error> {
     fn bad(field: &str, reason: impl std::fmt::Display) -> Error {
@@ -45,10 +49,14 @@ fn details(form: &ProfileForm, now: i64) -> Result<RegistrationDetails, Error> {
     fn optional(value: &Option<String>) -> Option<String> {
         value.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
     }
-    let first_name = form.first_name.trim();
-    if first_name.is_empty() || first_name.chars().count() > 64 {
-        return Err(bad("first name", "it is required, at most 64 characters"));
-    }
+    let optional_name = |field: &str, value: &Option<String>| {
+        optional(value)
+            .map(|v| super::plain_text(&v, NAME_CHARS).map(str::to_owned).map_err(|e| bad(field, e)))
+            .transpose()
+    };
+    let first_name = super::plain_text(&form.first_name, NAME_CHARS).map_err(|e| bad("first name", e))?;
+    let middle_name = optional_name("middle name", &form.middle_name)?;
+    let last_name = optional_name("last name", &form.last_name)?;
     let gender = Gender::parse(&form.gender).map_err(|e| bad("gender", e))?;
     let year_of_birth =
         YearOfBirth::parse(&form.year_of_birth, current_year(now)).map_err(|e| bad("year of birth", e))?;
@@ -58,14 +66,11 @@ fn details(form: &ProfileForm, now: i64) -> Result<RegistrationDetails, Error> {
     if form.day_of_birth.is_some_and(|d| !(1..=31).contains(&d)) {
         return Err(bad("day of birth", "it is a number from 1 to 31"));
     }
-    let address = form.address.trim();
-    if address.is_empty() {
-        return Err(bad("address", "it is required"));
-    }
+    let address = super::plain_text(&form.address, ADDRESS_CHARS).map_err(|e| bad("address", e))?;
     Ok(RegistrationDetails {
         first_name: first_name.to_owned(),
-        middle_name: optional(&form.middle_name),
-        last_name: optional(&form.last_name),
+        middle_name,
+        last_name,
         gender,
         day_of_birth: form.day_of_birth,
         month_of_birth: form.month_of_birth,
