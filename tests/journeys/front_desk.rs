@@ -55,6 +55,13 @@ async fn kyc_by_the_patients_mobile_otp_lands_in_the_front_desk_list() {
     assert_eq!(audit[0].actor, abdm_sandbox::DEMO_REQUESTER_ID);
     assert_eq!(audit[0].staff_name.as_deref(), Some("Priya Sharma"), "and the member of staff who did it");
     assert_eq!(app.phr.verify_otp(&v.id, &otp).await.unwrap_err().code(), ErrorCode::FlowNotFound, "done once");
+
+    // Opening the saved profile at the desk is on the record too.
+    let opened = app.phr.open_person("meera.nair@sbx").await.unwrap();
+    assert_eq!(opened.person.full_name, "Meera Devi Nair");
+    let audit = app.phr.store().recent_audit(1).await.unwrap();
+    assert_eq!((audit[0].action.as_str(), audit[0].subject.as_deref()), ("patient-opened", Some("meera.nair@sbx")));
+    assert_eq!(audit[0].staff_name.as_deref(), Some("Priya Sharma"));
 }
 
 #[tokio::test]
