@@ -79,6 +79,8 @@ pub enum StartError {
     },
     #[error("cannot open the saved data")]
     Data(#[source] phr_core::Error),
+    #[error("cannot set up the staff sign-in")]
+    Staff(#[source] staff_identity::AuthPlatformError),
 }
 
 /// How long the front desk waits for the gateway's answer to one step.
@@ -208,7 +210,6 @@ fn staff_desk(
     sandbox: Option<&SandboxHandle>,
     service: &str,
 ) -> Result<Option<StaffDesk>, StartError> {
-    let url = |raw: String| BaseUrl::parse(&raw).map_err(|e| StartError::Sandbox(io::Error::other(e)));
     let identity = match config.sign_in {
         StaffSignIn::NotConfigured => return Ok(None),
         StaffSignIn::AuthPlatform { url: configured } => {
@@ -218,14 +219,14 @@ fn staff_desk(
                     (base, staff_secret(service, StaffWay::AuthPlatform, &account)?)
                 }
                 (None, Some(sandbox)) => {
-                    (url(sandbox.auth_platform_url())?, Some(Sensitive::from(abdm_sandbox::DEMO_AUTH_PLATFORM_API_KEY)))
+                    let base = BaseUrl::parse(&sandbox.auth_platform_url())
+                        .map_err(|e| StartError::Sandbox(io::Error::other(e)))?;
+                    (base, Some(Sensitive::from(abdm_sandbox::DEMO_AUTH_PLATFORM_API_KEY)))
                 }
                 (None, None) => return Ok(None),
             };
             match key {
-                Some(key) => StaffIdentity::AuthPlatform(
-                    AuthPlatform::new(base, key).map_err(|e| StartError::Sandbox(io::Error::other(e)))?,
-                ),
+                Some(key) => StaffIdentity::AuthPlatform(AuthPlatform::new(base, key).map_err(StartError::Staff)?),
                 None => StaffIdentity::MissingSecret(StaffWay::AuthPlatform),
             }
         }
@@ -235,28 +236,21 @@ fn staff_desk(
                 (_, _, Some(sandbox)) => (sandbox.oidc_issuer(), abdm_sandbox::DEMO_OIDC_CLIENT.id.to_owned()),
                 _ => return Ok(None),
             };
-            let secret = match oidc.client_auth {
-                ClientAuth::None => None,
-                ClientAuth::Basic | ClientAuth::Post => match staff_secret(service, StaffWay::Oidc, &client_id)? {
-                    Some(secret) => Some(secret),
-                    None => {
-                        return Ok(Some(StaffDesk {
-                            identity: StaffIdentity::MissingSecret(StaffWay::Oidc),
-                            idle_secs: config.idle_secs,
-                            opener: config.opener,
-                        }));
-                    }
-                },
-            };
-            StaffIdentity::Oidc(OidcSettings {
-                issuer,
-                client_id,
-                client_secret: secret,
-                auth: oidc.client_auth,
-                scopes: oidc.scopes,
-                response_mode: oidc.response_mode,
-                max_age: oidc.max_age,
-            })
+            let needs_secret = oidc.client_auth != ClientAuth::None;
+            let client_secret = if needs_secret { staff_secret(service, StaffWay::Oidc, &client_id)? } else { None };
+            if needs_secret && client_secret.is_none() {
+                StaffIdentity::MissingSecret(StaffWay::Oidc)
+            } else {
+                StaffIdentity::Oidc(OidcSettings {
+                    issuer,
+                    client_id,
+                    client_secret,
+                    auth: oidc.client_auth,
+                    scopes: oidc.scopes,
+                    response_mode: oidc.response_mode,
+                    max_age: oidc.max_age,
+                })
+            }
         }
     };
     Ok(Some(StaffDesk { identity, idle_secs: config.idle_secs, opener: config.opener }))

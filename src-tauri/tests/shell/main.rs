@@ -246,6 +246,19 @@ fn the_front_desk_commands_refuse_until_a_member_of_staff_signs_in_and_after_a_l
     assert_eq!(refused("open_person", serde_json::json!({ "address": "meera.nair@sbx" })), "DESK_LOCKED");
 }
 
+/// Runs `secret-tool` with `args`, typing `input` (a secret to store) when given.
+fn secret_tool(args: &[&str], input: Option<&[u8]>) {
+    let mut child =
+        std::process::Command::new("secret-tool").args(args).stdin(std::process::Stdio::piped()).spawn().unwrap();
+    if let Some(input) = input {
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input).unwrap();
+    }
+    drop(child.stdin.take());
+    // `clear` fails when there was nothing to clear; only a store must work.
+    let done = child.wait().unwrap().success();
+    assert!(done || args[0] == "clear", "secret-tool {args:?}");
+}
+
 /// Outside demo mode the auth platform's API key comes from the keyring, under
 /// the attributes the README gives; without it the desk says so, and the
 /// patient's side still starts.
@@ -257,17 +270,6 @@ fn the_auth_platform_api_key_comes_from_the_keyring() {
     env.push(("ABHA_CLIENT_ID".into(), "SBX_STAFF_01".into()));
     env.push(("ABHA_STAFF_SIGN_IN".into(), "auth-platform".into()));
     env.push(("ABHA_STAFF_AUTH_PLATFORM_URL".into(), "http://127.0.0.1:9/".into()));
-    let secret_tool = |args: &[&str], input: Option<&[u8]>| {
-        let mut child =
-            std::process::Command::new("secret-tool").args(args).stdin(std::process::Stdio::piped()).spawn().unwrap();
-        if let Some(input) = input {
-            std::io::Write::write_all(&mut child.stdin.take().unwrap(), input).unwrap();
-        }
-        drop(child.stdin.take());
-        // `clear` fails when there was nothing to clear; only a store must work.
-        let done = child.wait().unwrap().success();
-        assert!(done || args[0] == "clear", "secret-tool {args:?}");
-    };
     let attributes = [
         "service",
         "in.abhadesktop.client.abdm-sandbox",
@@ -298,4 +300,30 @@ fn the_auth_platform_api_key_comes_from_the_keyring() {
     assert_eq!(err["code"], "STAFF_PROVIDER_UNAVAILABLE", "{err}");
     secret_tool(&[&["clear"][..], &key_attributes[..4]].concat(), None);
     secret_tool(&[&["clear"][..], &attributes[..4]].concat(), None);
+}
+
+/// A provider that wants a client secret, with none in the keyring: the desk
+/// says the secret is missing (not that nothing is set up), and no browser opens.
+#[test]
+fn an_oidc_client_secret_missing_from_the_keyring_is_said_so() {
+    let root = tempfile::tempdir().unwrap();
+    let env = [
+        ("ABHA_STAFF_SIGN_IN", "oidc"),
+        ("ABHA_STAFF_OIDC_ISSUER", "http://127.0.0.1:9/oidc/"),
+        ("ABHA_STAFF_OIDC_CLIENT_ID", "abha-desktop-no-secret-stored"),
+        ("ABHA_STAFF_OIDC_CLIENT_AUTH", "client_secret_basic"),
+        ("ABHA_STAFF_OPENER", "false"),
+    ];
+    let mut env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    // Outside demo mode, with a client secret of its own for ABDM.
+    env.extend(sandbox_env().into_iter().filter(|(k, _)| k != "ABHA_CLIENT_ID"));
+    env.push(("ABHA_CLIENT_ID".into(), "SBX_STAFF_02".into()));
+    let abdm_secret = ["service", "in.abhadesktop.client.abdm-sandbox", "username", "client-secret:SBX_STAFF_02"];
+    let rest = ["target", "default", "application", "rust-keyring"];
+    secret_tool(&[&["store", "--label=client secret"][..], &abdm_secret, &rest].concat(), Some(b"s"));
+    let app = build(Startup::isolated(dirs(root.path()), env)).expect("starts without the provider's secret");
+    assert_eq!(invoke(&app, "desk_status").unwrap(), serde_json::json!({ "state": "signedOut", "way": "oidc" }));
+    let err = invoke_with(&app, "staff_sign_in_browser", serde_json::json!({ "locale": "en" })).unwrap_err();
+    assert_eq!(err["code"], "STAFF_SECRET_MISSING", "{err}");
+    secret_tool(&[&["clear"][..], &abdm_secret].concat(), None);
 }

@@ -539,8 +539,17 @@ impl Phr {
     }
 
     async fn discovered_oidc(&self) -> Result<Oidc, Error> {
-        let StaffIdentity::Oidc(settings) = self.identity()? else {
-            return Err(Error::input(ErrorCode::StaffNotConfigured, "this desk does not sign in with OpenID Connect"));
+        let settings = match self.identity()? {
+            StaffIdentity::Oidc(settings) => settings,
+            StaffIdentity::MissingSecret(_) => {
+                return Err(Error::input(
+                    ErrorCode::StaffSecretMissing,
+                    "the provider's client secret is not in the keyring",
+                ));
+            }
+            StaffIdentity::AuthPlatform(_) => {
+                return Err(Error::input(ErrorCode::StaffNotConfigured, "this desk signs in with the auth platform"));
+            }
         };
         let mut discovered = self.desk.0.oidc.lock().await;
         if let Some(oidc) = &*discovered {
