@@ -113,8 +113,8 @@ pub enum DeskStatus {
 struct OnDuty {
     staff: StaffCard,
     last_seen: i64,
+    /// When to refresh; the refresh token's own expiry is read from the keyring.
     session_expires_at: Option<i64>,
-    refresh_expires_at: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -449,12 +449,8 @@ impl Phr {
                 signed_in_at: now,
             })
             .await?;
-        *self.desk.state() = State::Open(OnDuty {
-            staff: staff.clone(),
-            last_seen: now,
-            session_expires_at: held.session_expires_at,
-            refresh_expires_at: held.refresh_expires_at,
-        });
+        *self.desk.state() =
+            State::Open(OnDuty { staff: staff.clone(), last_seen: now, session_expires_at: held.session_expires_at });
         let action = if returning { DeskAction::DeskUnlocked } else { DeskAction::StaffSignedIn };
         tracing::info!(staff = %staff.id, ?action, "a member of staff signed in at the front desk");
         self.desk_audit(&staff, action, None).await?;
@@ -520,7 +516,6 @@ impl Phr {
                 self.keep(&account, &renewed).await?;
                 if let State::Open(current) = &mut *self.desk.state() {
                     current.session_expires_at = renewed.session_expires_at;
-                    current.refresh_expires_at = renewed.refresh_expires_at;
                 }
                 Ok(())
             }
