@@ -43,6 +43,7 @@ fn main() {
         "verify_await_approval",
         "demo_approvals",
         "demo_answer_approval",
+        "reset_demo",
         "desk_status",
         "desk_activity",
         "lock_desk",

@@ -449,3 +449,11 @@ pub fn demo_approvals(app: State<'_, Started>) -> Vec<ApprovalRequest> {
 pub fn demo_answer_approval(app: State<'_, Started>, transaction_id: String, grant: bool) -> bool {
     app.demo_answer_direct(&transaction_id, grant)
 }
+
+/// *Reset demo*: the embedded sandbox and this computer's demo data go back
+/// to the seeded people. `DEMO_ONLY` outside demo mode.
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_demo(app: State<'_, Started>) -> Reply<()> {
+    Ok(app.reset_demo().await?)
+}

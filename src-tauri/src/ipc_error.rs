@@ -1,12 +1,16 @@
-use phr_core::ErrorCode;
+use phr_core::{ErrorCode, Field};
 use serde::Serialize;
 
 /// What a failed command gives the UI: a code from a closed set to branch on, and
 /// a sentence for a person. Never the inner error's text, which may carry data.
+/// `field`, only when the error is about one field of a form, lets the UI mark it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(optional)]
+    pub field: Option<Field>,
 }
 
 impl From<phr_core::Error> for IpcError {
@@ -20,7 +24,7 @@ impl From<phr_core::Error> for IpcError {
             source = cause.source();
         }
         tracing::error!(code = ?err.code(), error = %chain, "command failed");
-        IpcError { code: err.code(), message: err.user_message() }
+        IpcError { code: err.code(), message: err.user_message(), field: err.field() }
     }
 }
 

@@ -61,6 +61,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             verify_await_approval,
             demo_approvals,
             demo_answer_approval,
+            reset_demo,
             desk_status,
             desk_activity,
             lock_desk,

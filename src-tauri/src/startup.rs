@@ -5,7 +5,7 @@
 use std::{collections::HashMap, io, net::Ipv4Addr, path::PathBuf, time::Duration};
 
 use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, bridge::Bridge};
-use abdm_sandbox::SandboxHandle;
+use abdm_sandbox::{SandboxHandle, SandboxUrls, StateFile, StateKey};
 use abdm_types::{CmSuffix, Sensitive};
 use phr_core::{
     AppConfig, AppInfo, Clock, ConfigError, FrontDeskBridge, LocalData, Mode, StaffConfig, StaffDesk, StaffIdentity,
@@ -102,6 +102,18 @@ impl Started {
         self.sandbox.as_ref().map(SandboxHandle::direct_requests).unwrap_or_default()
     }
 
+    /// Demo mode's *Reset demo*: this computer forgets the demo's people and
+    /// sign-ins first, then the sandbox goes back to its seeded people.
+    pub async fn reset_demo(&self) -> Result<(), phr_core::Error> {
+        let Some(sandbox) = &self.sandbox else {
+            return Err(phr_core::Error::input(phr_core::ErrorCode::DemoOnly, "only demo mode can be reset"));
+        };
+        self.data.phr()?.forget_everyone().await?;
+        sandbox.reset();
+        tracing::info!("demo reset to its seeded people");
+        Ok(())
+    }
+
     /// A demo patient approves or denies in their PHR app.
     pub fn demo_answer_direct(&self, transaction_id: &str, grant: bool) -> bool {
         self.sandbox.as_ref().is_some_and(|s| s.answer_direct(transaction_id, grant))
@@ -141,10 +153,14 @@ impl Startup {
         let service = keyring_service(mode);
         let (bridge_listen, bridge_url) = (config.bridge_listen, config.bridge_url.clone());
         let staff_config = config.staff.clone();
-        let (abdm, secret, sandbox) = match config.target {
+        let (abdm, secret, demo) = match config.target {
             Target::Demo => {
-                let (abdm, sandbox) = start_demo_sandbox().map_err(StartError::Sandbox)?;
-                (abdm, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET), Some(sandbox))
+                let demo = DemoSandbox::bind().map_err(StartError::Sandbox)?;
+                (
+                    demo.abdm().map_err(StartError::Sandbox)?,
+                    Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET),
+                    Some(demo),
+                )
             }
             Target::AbdmSandbox(abdm) | Target::AbdmProduction(abdm) => {
                 let secret = client_secret(&service, &abdm.client_id)?;
@@ -154,8 +170,8 @@ impl Startup {
         tracing::info!(%mode, abdm_host = abdm.phr_base_url.host(), logs = %dirs.logs.display(), "started");
         let info = AppInfo::new(mode, &abdm);
         let client = AbdmClient::new(abdm, secret).map_err(|e| StartError::Data(e.into()))?;
-        let bridge = start_bridge(&client, bridge_listen, bridge_url.as_ref(), sandbox.is_some())?;
-        let staff = staff_desk(staff_config, sandbox.as_ref(), &service)?;
+        let bridge = start_bridge(&client, bridge_listen, bridge_url.as_ref(), demo.is_some())?;
+        let staff = staff_desk(staff_config, demo.as_ref().map(|d| d.urls), &service)?;
         let folder = dirs.data.join(mode.to_string());
         let data = tauri::async_runtime::block_on(LocalData::open(
             client,
@@ -166,6 +182,13 @@ impl Startup {
             staff,
         ))
         .map_err(StartError::Data)?;
+        // The sandbox's state is sealed with a key from the cache's, so it starts
+        // once the cache is open; requests made before (the bridge's
+        // registration) wait on its bound listener.
+        let sandbox = match demo {
+            Some(demo) => Some(demo.serve(&folder, &data).map_err(StartError::Sandbox)?),
+            None => None,
+        };
         Ok(Started { info, data, exports: dirs.exports, _telemetry: telemetry, sandbox })
     }
 }
@@ -207,7 +230,7 @@ fn start_bridge(
 /// the desk says so, and the log has the line that stores it.
 fn staff_desk(
     config: StaffConfig,
-    sandbox: Option<&SandboxHandle>,
+    sandbox: Option<SandboxUrls>,
     service: &str,
 ) -> Result<Option<StaffDesk>, StartError> {
     let identity = match config.sign_in {
@@ -282,20 +305,50 @@ fn client_secret(service: &str, client_id: &str) -> Result<Sensitive<String>, St
     secret.map_err(StartError::Data)?.ok_or_else(missing)
 }
 
-fn start_demo_sandbox() -> io::Result<(AbdmConfig, SandboxHandle)> {
-    let sandbox = tauri::async_runtime::block_on(async {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
-        abdm_sandbox::spawn(listener).await
-    })?;
-    let base_url = |url: String| BaseUrl::parse(&url).map_err(io::Error::other);
-    let abdm = AbdmConfig {
-        phr_base_url: base_url(sandbox.phr_base_url())?,
-        gateway_base_url: base_url(sandbox.gateway_base_url())?,
-        client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
-        requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
-        cm_suffix: CmSuffix::sandbox(),
-    };
-    Ok((abdm, sandbox))
+/// The embedded sandbox of demo mode, bound but not yet serving.
+struct DemoSandbox {
+    listener: tokio::net::TcpListener,
+    urls: SandboxUrls,
+}
+
+/// The demo sandbox's state, in the demo data folder beside the cache.
+pub const DEMO_STATE_FILE: &str = "sandbox-state.sealed";
+const DEMO_STATE_PURPOSE: &str = "abdm-sandbox-state";
+
+impl DemoSandbox {
+    fn bind() -> io::Result<Self> {
+        let listener = tauri::async_runtime::block_on(tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))?;
+        Ok(Self { urls: SandboxUrls(listener.local_addr()?), listener })
+    }
+
+    fn abdm(&self) -> io::Result<AbdmConfig> {
+        let base_url = |url: String| BaseUrl::parse(&url).map_err(io::Error::other);
+        Ok(AbdmConfig {
+            phr_base_url: base_url(self.urls.phr_base_url())?,
+            gateway_base_url: base_url(self.urls.gateway_base_url())?,
+            client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
+            requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
+            cm_suffix: CmSuffix::sandbox(),
+        })
+    }
+
+    /// Serves with the state saved in `folder`, sealed with a key derived from
+    /// the cache's. Without a keyring the cache's key comes from a passphrase
+    /// typed later, so the sandbox then keeps its state in memory only.
+    fn serve(self, folder: &std::path::Path, data: &LocalData) -> io::Result<SandboxHandle> {
+        let state = match data.sealing_key(DEMO_STATE_PURPOSE) {
+            Some(key) => {
+                std::fs::create_dir_all(folder)?;
+                Some(StateFile { path: folder.join(DEMO_STATE_FILE), key: Some(StateKey::new(*key.expose())) })
+            }
+            None => {
+                tracing::warn!("no keyring: the demo sandbox forgets what it was told when the app closes");
+                None
+            }
+        };
+        let options = abdm_sandbox::Options { state, ..Default::default() };
+        tauri::async_runtime::block_on(abdm_sandbox::spawn_with(self.listener, options))
+    }
 }
 
 /// A start-up failure as one line: the outermost message and its causes.

@@ -1,4 +1,4 @@
-use phr_core::{ErrorCode, KycMethod, ProfileForm, SignupStep, Via};
+use phr_core::{ErrorCode, Field, KycMethod, ProfileForm, SignupStep, Via};
 
 use crate::helpers::*;
 
@@ -7,8 +7,8 @@ fn profile() -> ProfileForm {
         first_name: "Kavya".into(),
         last_name: Some("Iyer".into()),
         gender: "F".into(),
-        day_of_birth: Some(4),
-        month_of_birth: Some(8),
+        day_of_birth: "4".into(),
+        month_of_birth: "08".into(),
         year_of_birth: "1993".into(),
         address: "9 Temple Street".into(),
         state_code: "33".into(),
@@ -45,6 +45,24 @@ async fn sign_up_by_mobile_with_a_profile_a_suggestion_check_and_a_password() {
         assert!(err.user_message().len() < 200, "the input is not echoed back");
     }
 
+    // The date of birth: a real day, not in the future, not more than 120 years ago.
+    for (day, month, year) in [("30", "2", "1993"), ("1", "1", "2099"), ("4", "", "1993"), ("", "", "1890")] {
+        let form = ProfileForm {
+            day_of_birth: day.into(),
+            month_of_birth: month.into(),
+            year_of_birth: year.into(),
+            ..profile()
+        };
+        let err = app.phr.signup_profile(&flow.id, &form).await.unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            (ErrorCode::InvalidDateOfBirth, Some(Field::DateOfBirth)),
+            "{day}-{month}-{year}"
+        );
+    }
+    let err = app.phr.signup_profile(&flow.id, &bad).await.unwrap_err();
+    assert_eq!(err.field(), Some(Field::Pincode), "the field is named so the UI can mark it");
+
     let flow = app.phr.signup_profile(&flow.id, &profile()).await.unwrap();
     let SignupStep::ChoosingAddress { suggestions } = &flow.step else { panic!("suggestions come next") };
     assert!(suggestions.iter().any(|s| s.contains("kavya")), "{suggestions:?}");
@@ -71,6 +89,9 @@ async fn sign_up_by_mobile_with_a_profile_a_suggestion_check_and_a_password() {
     let session = app.phr.session().await.unwrap().expect("signed in");
     assert_eq!(session.address, "kavya.iyer93@sbx");
     assert_eq!(session.person.mobile_masked.as_deref(), Some("******1122"));
+    let token = app.token_of("kavya.iyer93@sbx").await.unwrap();
+    let born = app.client().profile(&token).await.unwrap().date_of_birth;
+    assert_eq!((born.date, born.month, born.year), (Some(4), Some(8), 1993), "sent as the guide's dateOfBirth");
     let actions: Vec<String> = app.phr.store().recent_audit(5).await.unwrap().into_iter().map(|e| e.action).collect();
     assert_eq!(actions[..2], ["created".to_owned(), "logged-in".to_owned()]);
 

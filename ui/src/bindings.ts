@@ -8,33 +8,33 @@ export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**  Whether the saved data is open, or waits for a passphrase (no keyring). */
 	dataLock: () => __TAURI_INVOKE<DataLock>("data_lock"),
-	unlock: (passphrase: string) => typedError<DataLock, IpcError>(__TAURI_INVOKE("unlock", { passphrase })),
-	session: () => typedError<Session_Serialize | null, IpcError>(__TAURI_INVOKE("session")),
-	flowsInProgress: () => typedError<Change_Serialize[], IpcError>(__TAURI_INVOKE("flows_in_progress")),
-	abandonFlow: (flowId: string) => typedError<null, IpcError>(__TAURI_INVOKE("abandon_flow", { flowId })),
-	loginByContact: (contact: string) => typedError<LoginFlow, IpcError>(__TAURI_INVOKE("login_by_contact", { contact })),
-	loginByAbhaNumber: (number: string, yearOfBirth: string) => typedError<LoginFlow, IpcError>(__TAURI_INVOKE("login_by_abha_number", { number, yearOfBirth })),
-	loginByAddress: (address: string, withPassword: boolean) => typedError<LoginFlow, IpcError>(__TAURI_INVOKE("login_by_address", { address, withPassword })),
-	loginVerifyOtp: (flowId: string, otp: string) => typedError<Verified, IpcError>(__TAURI_INVOKE("login_verify_otp", { flowId, otp })),
-	loginWithPassword: (flowId: string, password: string) => typedError<SignedIn, IpcError>(__TAURI_INVOKE("login_with_password", { flowId, password })),
-	loginChoose: (flowId: string, address: string) => typedError<SignedIn, IpcError>(__TAURI_INVOKE("login_choose", { flowId, address })),
-	signupByContact: (contact: string) => typedError<SignupFlow_Serialize, IpcError>(__TAURI_INVOKE("signup_by_contact", { contact })),
-	kycMethods: (number: string) => typedError<KycMethod[], IpcError>(__TAURI_INVOKE("kyc_methods", { number })),
-	signupByAbhaNumber: (number: string, method: KycMethod) => typedError<SignupFlow_Serialize, IpcError>(__TAURI_INVOKE("signup_by_abha_number", { number, method })),
-	signupResendOtp: (flowId: string) => typedError<SignupFlow_Serialize, IpcError>(__TAURI_INVOKE("signup_resend_otp", { flowId })),
-	signupVerifyOtp: (flowId: string, otp: string) => typedError<SignupFlow_Serialize, IpcError>(__TAURI_INVOKE("signup_verify_otp", { flowId, otp })),
-	signupChooseExisting: (flowId: string, address: string) => typedError<SignedIn, IpcError>(__TAURI_INVOKE("signup_choose_existing", { flowId, address })),
-	signupProfile: (flowId: string, form: ProfileForm_Deserialize) => typedError<SignupFlow_Serialize, IpcError>(__TAURI_INVOKE("signup_profile", { flowId, form })),
-	signupWithKyc: (flowId: string) => typedError<SignupFlow_Serialize, IpcError>(__TAURI_INVOKE("signup_with_kyc", { flowId })),
-	addressAvailable: (name: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("address_available", { name })),
+	unlock: (passphrase: string) => typedError<DataLock, IpcError_Serialize>(__TAURI_INVOKE("unlock", { passphrase })),
+	session: () => typedError<Session_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("session")),
+	flowsInProgress: () => typedError<Change_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("flows_in_progress")),
+	abandonFlow: (flowId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("abandon_flow", { flowId })),
+	loginByContact: (contact: string) => typedError<LoginFlow, IpcError_Serialize>(__TAURI_INVOKE("login_by_contact", { contact })),
+	loginByAbhaNumber: (number: string, yearOfBirth: string) => typedError<LoginFlow, IpcError_Serialize>(__TAURI_INVOKE("login_by_abha_number", { number, yearOfBirth })),
+	loginByAddress: (address: string, withPassword: boolean) => typedError<LoginFlow, IpcError_Serialize>(__TAURI_INVOKE("login_by_address", { address, withPassword })),
+	loginVerifyOtp: (flowId: string, otp: string) => typedError<Verified, IpcError_Serialize>(__TAURI_INVOKE("login_verify_otp", { flowId, otp })),
+	loginWithPassword: (flowId: string, password: string) => typedError<SignedIn, IpcError_Serialize>(__TAURI_INVOKE("login_with_password", { flowId, password })),
+	loginChoose: (flowId: string, address: string) => typedError<SignedIn, IpcError_Serialize>(__TAURI_INVOKE("login_choose", { flowId, address })),
+	signupByContact: (contact: string) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_by_contact", { contact })),
+	kycMethods: (number: string) => typedError<KycMethod[], IpcError_Serialize>(__TAURI_INVOKE("kyc_methods", { number })),
+	signupByAbhaNumber: (number: string, method: KycMethod) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_by_abha_number", { number, method })),
+	signupResendOtp: (flowId: string) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_resend_otp", { flowId })),
+	signupVerifyOtp: (flowId: string, otp: string) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_verify_otp", { flowId, otp })),
+	signupChooseExisting: (flowId: string, address: string) => typedError<SignedIn, IpcError_Serialize>(__TAURI_INVOKE("signup_choose_existing", { flowId, address })),
+	signupProfile: (flowId: string, form: ProfileForm_Deserialize) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_profile", { flowId, form })),
+	signupWithKyc: (flowId: string) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_with_kyc", { flowId })),
+	addressAvailable: (name: string) => typedError<boolean, IpcError_Serialize>(__TAURI_INVOKE("address_available", { name })),
 	/**  `password` and `confirm` both or neither: an address may have no password. */
-	signupCreate: (flowId: string, name: string, password: string | null, confirm: string | null) => typedError<SignedIn, IpcError>(__TAURI_INVOKE("signup_create", { flowId, name, password, confirm })),
-	addAddress: (name: string) => typedError<Session_Serialize, IpcError>(__TAURI_INVOKE("add_address", { name })),
-	switchAddress: (address: string) => typedError<Session_Serialize, IpcError>(__TAURI_INVOKE("switch_address", { address })),
-	setDefaultAddress: (address: string) => typedError<Session_Serialize, IpcError>(__TAURI_INVOKE("set_default_address", { address })),
-	resetPassword: (password: string, confirm: string) => typedError<null, IpcError>(__TAURI_INVOKE("reset_password", { password, confirm })),
-	logout: () => typedError<null, IpcError>(__TAURI_INVOKE("logout")),
-	findPeople: (query: string) => typedError<CachedPerson_Serialize[], IpcError>(__TAURI_INVOKE("find_people", { query })),
+	signupCreate: (flowId: string, name: string, password: string | null, confirm: string | null) => typedError<SignedIn, IpcError_Serialize>(__TAURI_INVOKE("signup_create", { flowId, name, password, confirm })),
+	addAddress: (name: string) => typedError<Session_Serialize, IpcError_Serialize>(__TAURI_INVOKE("add_address", { name })),
+	switchAddress: (address: string) => typedError<Session_Serialize, IpcError_Serialize>(__TAURI_INVOKE("switch_address", { address })),
+	setDefaultAddress: (address: string) => typedError<Session_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_default_address", { address })),
+	resetPassword: (password: string, confirm: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("reset_password", { password, confirm })),
+	logout: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("logout")),
+	findPeople: (query: string) => typedError<CachedPerson_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("find_people", { query })),
 	/**
 	 *  What the embedded sandbox sent, newest first; empty outside demo mode (there
 	 *  is no phone to show: the OTP goes to the person's real one).
@@ -43,43 +43,48 @@ export const commands = {
 	/**  The password rules `password` does not meet yet, for the live checklist. */
 	passwordRules: (password: string) => __TAURI_INVOKE<PasswordRule[]>("password_rules", { password }),
 	/**  The LGD states, for the profile form's picker. */
-	states: () => typedError<Place[], IpcError>(__TAURI_INVOKE("states")),
-	districts: (stateCode: string) => typedError<Place[], IpcError>(__TAURI_INVOKE("districts", { stateCode })),
+	states: () => typedError<Place[], IpcError_Serialize>(__TAURI_INVOKE("states")),
+	districts: (stateCode: string) => typedError<Place[], IpcError_Serialize>(__TAURI_INVOKE("districts", { stateCode })),
 	/**  The "Personal Data Processing Consent", given on the first login here. */
-	agreeToProcessing: () => typedError<Session_Serialize, IpcError>(__TAURI_INVOKE("agree_to_processing")),
+	agreeToProcessing: () => typedError<Session_Serialize, IpcError_Serialize>(__TAURI_INVOKE("agree_to_processing")),
 	/**  The QR code of an address, as SVG. */
-	addressQr: (address: string) => typedError<string, IpcError>(__TAURI_INVOKE("address_qr", { address })),
+	addressQr: (address: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("address_qr", { address })),
 	/**  Asks ABDM how a walk-in patient can be verified for `purpose`. */
-	verifyPatient: (address: string, purpose: AuthPurpose) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_patient", { address, purpose })),
-	verifyWith: (id: string, mode: GatewayAuthMode) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_with", { id, mode })),
-	verifyOtp: (id: string, otp: string) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_otp", { id, otp })),
-	verifyDemographics: (id: string, form: DemographicsForm_Deserialize) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_demographics", { id, form })),
+	verifyPatient: (address: string, purpose: AuthPurpose) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_patient", { address, purpose })),
+	verifyWith: (id: string, mode: GatewayAuthMode) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_with", { id, mode })),
+	verifyOtp: (id: string, otp: string) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_otp", { id, otp })),
+	verifyDemographics: (id: string, form: DemographicsForm_Deserialize) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_demographics", { id, form })),
 	/**  Waits for the patient's answer in their PHR app (DIRECT mode). */
-	verifyAwaitApproval: (id: string) => typedError<Verification_Serialize, IpcError>(__TAURI_INVOKE("verify_await_approval", { id })),
+	verifyAwaitApproval: (id: string) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_await_approval", { id })),
 	/**  DIRECT-mode requests waiting on the demo patients; empty outside demo mode. */
 	demoApprovals: () => __TAURI_INVOKE<ApprovalRequest[]>("demo_approvals"),
 	/**  The demo patient approves (`grant`) or denies; `false` if it was no longer open. */
 	demoAnswerApproval: (transactionId: string, grant: boolean) => __TAURI_INVOKE<boolean>("demo_answer_approval", { transactionId, grant }),
-	deskStatus: () => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("desk_status")),
+	/**
+	 *  *Reset demo*: the embedded sandbox and this computer's demo data go back
+	 *  to the seeded people. `DEMO_ONLY` outside demo mode.
+	 */
+	resetDemo: () => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("reset_demo")),
+	deskStatus: () => typedError<DeskStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("desk_status")),
 	/**  Someone is using the desk (the UI reports input now and then). */
-	deskActivity: () => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("desk_activity")),
-	lockDesk: () => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("lock_desk")),
-	staffSignIn: (email: string, password: string) => typedError<StaffSignInOutcome_Serialize, IpcError>(__TAURI_INVOKE("staff_sign_in", { email, password })),
+	deskActivity: () => typedError<DeskStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("desk_activity")),
+	lockDesk: () => typedError<DeskStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("lock_desk")),
+	staffSignIn: (email: string, password: string) => typedError<StaffSignInOutcome_Serialize, IpcError_Serialize>(__TAURI_INVOKE("staff_sign_in", { email, password })),
 	/**  The lock screen: the person the desk waits for types their password. */
-	staffUnlock: (password: string) => typedError<StaffSignInOutcome_Serialize, IpcError>(__TAURI_INVOKE("staff_unlock", { password })),
-	staffSignUp: (form: StaffSignUp_Deserialize) => typedError<StaffSignedUp, IpcError>(__TAURI_INVOKE("staff_sign_up", { form })),
-	staffSendVerification: (email: string) => typedError<StaffSignedUp, IpcError>(__TAURI_INVOKE("staff_send_verification", { email })),
+	staffUnlock: (password: string) => typedError<StaffSignInOutcome_Serialize, IpcError_Serialize>(__TAURI_INVOKE("staff_unlock", { password })),
+	staffSignUp: (form: StaffSignUp_Deserialize) => typedError<StaffSignedUp, IpcError_Serialize>(__TAURI_INVOKE("staff_sign_up", { form })),
+	staffSendVerification: (email: string) => typedError<StaffSignedUp, IpcError_Serialize>(__TAURI_INVOKE("staff_send_verification", { email })),
 	/**  The link from the verification email, or the token in it. */
-	staffVerifyEmail: (link: string) => typedError<null, IpcError>(__TAURI_INVOKE("staff_verify_email", { link })),
+	staffVerifyEmail: (link: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("staff_verify_email", { link })),
 	/**  OpenID Connect in the system browser; resolves when the browser comes back. */
-	staffSignInBrowser: (locale: string) => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("staff_sign_in_browser", { locale })),
-	staffCancelSignIn: () => typedError<boolean, IpcError>(__TAURI_INVOKE("staff_cancel_sign_in")),
-	staffSignOut: () => typedError<DeskStatus_Serialize, IpcError>(__TAURI_INVOKE("staff_sign_out")),
-	accessLog: (filter: AccessLogFilter_Deserialize) => typedError<AccessLog_Serialize, IpcError>(__TAURI_INVOKE("access_log", { filter })),
+	staffSignInBrowser: (locale: string) => typedError<DeskStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("staff_sign_in_browser", { locale })),
+	staffCancelSignIn: () => typedError<boolean, IpcError_Serialize>(__TAURI_INVOKE("staff_cancel_sign_in")),
+	staffSignOut: () => typedError<DeskStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("staff_sign_out")),
+	accessLog: (filter: AccessLogFilter_Deserialize) => typedError<AccessLog_Serialize, IpcError_Serialize>(__TAURI_INVOKE("access_log", { filter })),
 	/**  Saves the filtered access log as CSV in the Downloads folder; the file's path. */
-	exportAccessLog: (filter: AccessLogFilter_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("export_access_log", { filter })),
+	exportAccessLog: (filter: AccessLogFilter_Deserialize) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("export_access_log", { filter })),
 	/**  A person from the desk's list, opened by the member of staff (audited). */
-	openPerson: (address: string) => typedError<CachedPerson_Serialize, IpcError>(__TAURI_INVOKE("open_person", { address })),
+	openPerson: (address: string) => typedError<CachedPerson_Serialize, IpcError_Serialize>(__TAURI_INVOKE("open_person", { address })),
 	/**  The demo inbox, newest first; empty outside demo mode. */
 	demoInbox: () => __TAURI_INVOKE<InboxMail[]>("demo_inbox"),
 };
@@ -307,6 +312,8 @@ export type ErrorCode =
 "INVALID_MOBILE" | "INVALID_EMAIL" | 
 /**  Not 6 digits. */
 "INVALID_OTP_FORMAT" | "INVALID_ABHA_ADDRESS" | "INVALID_ABHA_NUMBER" | "INVALID_YEAR_OF_BIRTH" | 
+/**  A date of birth that is no real date, is in the future, or is more than 120 years ago. */
+"INVALID_DATE_OF_BIRTH" | 
 /**  A field of the profile form (the message names which, and the rule). */
 "INVALID_PROFILE" | 
 /**  The password and its confirmation differ. */
@@ -393,8 +400,13 @@ export type ErrorCode =
 "INVALID_ACCESS_LOG_FILTER" | 
 /**  The file could not be written. */
 "EXPORT_FAILED" | 
+/**  Something only demo mode has (*Reset demo*) was asked for outside it. */
+"DEMO_ONLY" | 
 /**  A bug or an unexpected state: nothing the user can fix by retrying differently. */
 "INTERNAL";
+
+/**  A field of a form the UI shows, named when an error is about one of them. */
+export type Field = "firstName" | "middleName" | "lastName" | "gender" | "dateOfBirth" | "address" | "state" | "district" | "pincode" | "email" | "mobile";
 
 /**  How the patient proves it is them. */
 export type GatewayAuthMode = "MOBILE_OTP" | "AADHAAR_OTP" | "DEMOGRAPHICS" | 
@@ -414,10 +426,30 @@ export type InboxMail = {
 /**
  *  What a failed command gives the UI: a code from a closed set to branch on, and
  *  a sentence for a person. Never the inner error's text, which may carry data.
+ *  `field`, only when the error is about one field of a form, lets the UI mark it.
  */
-export type IpcError = {
+export type IpcError = IpcError_Serialize | IpcError_Deserialize;
+
+/**
+ *  What a failed command gives the UI: a code from a closed set to branch on, and
+ *  a sentence for a person. Never the inner error's text, which may carry data.
+ *  `field`, only when the error is about one field of a form, lets the UI mark it.
+ */
+export type IpcError_Deserialize = {
 	code: ErrorCode,
 	message: string,
+	field?: Field | null,
+};
+
+/**
+ *  What a failed command gives the UI: a code from a closed set to branch on, and
+ *  a sentence for a person. Never the inner error's text, which may carry data.
+ *  `field`, only when the error is about one field of a form, lets the UI mark it.
+ */
+export type IpcError_Serialize = {
+	code: ErrorCode,
+	message: string,
+	field?: Field,
 };
 
 /**
@@ -557,8 +589,9 @@ export type ProfileForm_Deserialize = {
 	lastName?: string | null,
 	/**  `M`, `F` or `O`. */
 	gender: string,
-	dayOfBirth?: number | null,
-	monthOfBirth?: number | null,
+	/**  Day and month as typed; empty when not given. */
+	dayOfBirth: string,
+	monthOfBirth: string,
 	yearOfBirth: string,
 	address: string,
 	/**  LGD codes. */
@@ -580,8 +613,9 @@ export type ProfileForm_Serialize = {
 	lastName: string | null,
 	/**  `M`, `F` or `O`. */
 	gender: string,
-	dayOfBirth: number | null,
-	monthOfBirth: number | null,
+	/**  Day and month as typed; empty when not given. */
+	dayOfBirth: string,
+	monthOfBirth: string,
 	yearOfBirth: string,
 	address: string,
 	/**  LGD codes. */

@@ -327,3 +327,40 @@ fn an_oidc_client_secret_missing_from_the_keyring_is_said_so() {
     assert_eq!(err["code"], "STAFF_SECRET_MISSING", "{err}");
     secret_tool(&[&["clear"][..], &abdm_secret].concat(), None);
 }
+
+/// A trainer's demo survives closing the app: an address added in one run is
+/// there to log in to in the next; the sandbox's saved state is sealed; *Reset
+/// demo* brings back the seeded people only.
+#[test]
+fn the_demo_remembers_across_a_restart_sealed_until_reset() {
+    let root = tempfile::tempdir().unwrap();
+    use serde_json::json;
+    let first = build(Startup::isolated(dirs(root.path()), [])).unwrap();
+    let flow =
+        invoke_with(&first, "login_by_address", json!({ "address": "asha.verma@sbx", "withPassword": true })).unwrap();
+    invoke_with(&first, "login_with_password", json!({ "flowId": flow["id"], "password": "Hyd3rabad!Rain" })).unwrap();
+    invoke_with(&first, "add_address", json!({ "name": "asha.walk2026" })).unwrap();
+    invoke(&first, "logout").unwrap();
+    drop(first);
+
+    let state = std::fs::read(root.path().join("data/demo/sandbox-state.sealed")).expect("the demo's state is saved");
+    for plain in ["asha.walk2026", "9876543210", "Asha"] {
+        assert!(!state.windows(plain.len()).any(|w| w == plain.as_bytes()), "{plain} readable in the saved state");
+    }
+
+    let again = build(Startup::isolated(dirs(root.path()), [])).unwrap();
+    let log_in_by_otp = |app: &tauri::App<MockRuntime>, address: &str| {
+        let flow = invoke_with(app, "login_by_address", json!({ "address": address, "withPassword": false }))?;
+        let otp = invoke(app, "demo_phone").unwrap()[0]["otp"].clone();
+        invoke_with(app, "login_verify_otp", json!({ "flowId": flow["id"], "otp": otp }))
+    };
+    let signed_in = log_in_by_otp(&again, "asha.walk2026@sbx").expect("the sandbox still knows the new address");
+    assert_eq!(signed_in["value"]["address"], "asha.walk2026@sbx", "{signed_in}");
+
+    invoke(&again, "reset_demo").unwrap();
+    assert_eq!(invoke(&again, "session").unwrap(), serde_json::Value::Null, "reset signs everyone out here");
+    let gone = log_in_by_otp(&again, "asha.walk2026@sbx").unwrap_err();
+    assert_eq!(gone["code"], "ACCOUNT_NOT_FOUND", "{gone}");
+    log_in_by_otp(&again, "asha.verma@sbx").expect("the seeded people are back");
+    invoke(&again, "logout").unwrap();
+}

@@ -1,7 +1,6 @@
 //! What every handler shares, and the checks most of them start with.
 
 use std::{
-    path::PathBuf,
     sync::{
         Arc, Mutex, MutexGuard,
         atomic::{AtomicI64, Ordering},
@@ -51,7 +50,7 @@ pub(crate) struct Ctx {
     pub world: Arc<Mutex<World>>,
     pub clock: Arc<Clock>,
     pub faults: Arc<Faults>,
-    pub state_file: Option<Arc<PathBuf>>,
+    pub state: Option<Arc<crate::StateFile>>,
     /// Posts the gateway's callbacks to the bridge.
     pub http: reqwest::Client,
     /// The runtime the sandbox serves on: callbacks are sent from it even when
@@ -141,14 +140,13 @@ impl Ctx {
 
     /// Writes the world to the state file, if there is one. Called after changes.
     pub fn persist(&self) {
-        let Some(path) = &self.state_file else { return };
-        let json = match serde_json::to_vec(&*self.world()) {
-            Ok(json) => json,
-            Err(err) => return tracing::error!(%err, "cannot serialise the sandbox state"),
-        };
-        let tmp = path.with_extension("tmp");
-        if let Err(err) = std::fs::write(&tmp, json).and_then(|()| std::fs::rename(&tmp, path.as_ref())) {
-            tracing::error!(%err, path = %path.display(), "cannot save the sandbox state");
+        let Some(state) = &self.state else { return };
+        // Under the lock, so two saves cannot interleave on the temporary file.
+        let world = self.world();
+        let started = std::time::Instant::now();
+        match state.save(&world) {
+            Ok(()) => tracing::debug!(elapsed_us = started.elapsed().as_micros() as u64, "sandbox state saved"),
+            Err(err) => tracing::error!(%err, path = %state.path.display(), "cannot save the sandbox state"),
         }
     }
 }

@@ -22,12 +22,12 @@ mod keys;
 mod lgd;
 mod oidc;
 mod people;
+mod state;
 pub mod world;
 
 use std::{
     io,
     net::SocketAddr,
-    path::PathBuf,
     sync::{Arc, Mutex},
 };
 
@@ -43,6 +43,7 @@ pub use error::Fail;
 pub use faults::{Fault, FaultKind};
 pub use gateway::DirectRequest;
 pub use oidc::state::{CONFIDENTIAL_CLIENT as DEMO_OIDC_CONFIDENTIAL_CLIENT, PUBLIC_CLIENT as DEMO_OIDC_CLIENT};
+pub use state::{StateFile, StateKey};
 pub use world::SentOtp;
 
 use crate::{ctx::Ctx, faults::Faults, keys::Keys, world::World};
@@ -58,8 +59,8 @@ pub const DEMO_REQUESTER_ID: &str = "DEMO-HIP-001";
 pub struct Options {
     /// Serve the test controls under `/_sandbox/` (outbox, clock, faults).
     pub controls: bool,
-    /// Keep the state in this JSON file across restarts (in memory when `None`).
-    pub state_file: Option<PathBuf>,
+    /// Keep the state in this file across restarts (in memory when `None`).
+    pub state: Option<StateFile>,
     /// The clinic's auth platform: token lifetimes, rate limit, flow route.
     pub auth_platform: AuthPlatformOptions,
 }
@@ -79,10 +80,15 @@ impl std::fmt::Debug for SandboxHandle {
     }
 }
 
-impl SandboxHandle {
+/// Where each simulated server answers. Known from the address alone, so a
+/// caller can set up its clients on a bound listener before the sandbox serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SandboxUrls(pub SocketAddr);
+
+impl SandboxUrls {
     /// `http://127.0.0.1:<port>` with no trailing slash.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.0)
     }
 
     /// Base URL of the PHR app API (`/cm/`), to be used as the client's PHR base.
@@ -102,7 +108,34 @@ impl SandboxHandle {
 
     /// Issuer of the clinic's OpenID Connect provider, trailing slash included.
     pub fn oidc_issuer(&self) -> String {
-        oidc::issuer(&self.ctx)
+        format!("{}/oidc/", self.url())
+    }
+}
+
+impl SandboxHandle {
+    pub fn urls(&self) -> SandboxUrls {
+        SandboxUrls(self.addr)
+    }
+
+    /// `http://127.0.0.1:<port>` with no trailing slash.
+    pub fn url(&self) -> String {
+        self.urls().url()
+    }
+
+    pub fn phr_base_url(&self) -> String {
+        self.urls().phr_base_url()
+    }
+
+    pub fn gateway_base_url(&self) -> String {
+        self.urls().gateway_base_url()
+    }
+
+    pub fn auth_platform_url(&self) -> String {
+        self.urls().auth_platform_url()
+    }
+
+    pub fn oidc_issuer(&self) -> String {
+        self.urls().oidc_issuer()
     }
 
     /// Emails the auth platform "sent" (verification links), newest last, for
@@ -147,6 +180,19 @@ impl SandboxHandle {
         self.ctx.world().notify_acks.clone()
     }
 
+    /// Forgets everything the sandbox was told since it was seeded (people,
+    /// addresses, OTPs, sessions, staff accounts) and saves that; where this
+    /// run's gateway callbacks go is kept.
+    pub fn reset(&self) {
+        {
+            let mut world = self.ctx.world();
+            let bridge_url = world.bridge_url.take();
+            *world = World { bridge_url, ..World::default() };
+            seed_missing(&mut world, self.ctx.now());
+        }
+        self.ctx.persist();
+    }
+
     /// Stops accepting connections, lets requests in flight finish, and waits.
     pub async fn shutdown(self) -> io::Result<()> {
         // The server may already have stopped on its own; then there is nobody to tell.
@@ -163,31 +209,22 @@ pub async fn spawn(listener: TcpListener) -> io::Result<SandboxHandle> {
 pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<SandboxHandle> {
     let addr = listener.local_addr()?;
     let ctx = Ctx {
-        url: format!("http://{addr}").into(),
+        url: SandboxUrls(addr).url().into(),
         keys: Arc::new(Keys::demo()),
         staff_keys: Arc::new(Keys::staff()),
         auth_platform: Arc::new(options.auth_platform.clone()),
         rate_windows: Arc::default(),
-        world: Arc::new(Mutex::new(load_world(options.state_file.as_deref())?)),
+        world: Arc::new(Mutex::new(load_world(options.state.as_ref())?)),
         clock: Arc::default(),
         faults: Arc::new(Faults::default()),
-        state_file: options.state_file.clone().map(Arc::new),
+        state: options.state.clone().map(Arc::new),
         http: reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(io::Error::other)?,
         runtime: tokio::runtime::Handle::current(),
     };
-    let now = ctx.now();
-    if ctx.world().accounts.is_empty() {
-        people::seed(&mut ctx.world(), now);
-    }
-    if ctx.world().auth_platform.users.is_empty() {
-        auth_platform::seed(&mut ctx.world().auth_platform, now);
-    }
-    if ctx.world().oidc.accounts.is_empty() {
-        oidc::seed(&mut ctx.world().oidc);
-    }
+    seed_missing(&mut ctx.world(), ctx.now());
     let app = router(ctx.clone(), options.controls);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -202,12 +239,24 @@ pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<S
     Ok(SandboxHandle { addr, ctx, stop, task })
 }
 
-fn load_world(path: Option<&std::path::Path>) -> io::Result<World> {
-    match path.map(std::fs::read) {
-        None => Ok(World::default()),
-        Some(Err(err)) if err.kind() == io::ErrorKind::NotFound => Ok(World::default()),
-        Some(Err(err)) => Err(err),
-        Some(Ok(bytes)) => serde_json::from_slice(&bytes).map_err(io::Error::other),
+fn load_world(state: Option<&StateFile>) -> io::Result<World> {
+    let Some(state) = state else { return Ok(World::default()) };
+    let started = std::time::Instant::now();
+    let world = state.load()?.unwrap_or_default();
+    tracing::info!(elapsed_us = started.elapsed().as_micros() as u64, "sandbox state loaded");
+    Ok(world)
+}
+
+/// The seeded people of each simulated server whose world is empty.
+fn seed_missing(world: &mut World, now: i64) {
+    if world.accounts.is_empty() {
+        people::seed(world, now);
+    }
+    if world.auth_platform.users.is_empty() {
+        auth_platform::seed(&mut world.auth_platform, now);
+    }
+    if world.oidc.accounts.is_empty() {
+        oidc::seed(&mut world.oidc);
     }
 }
 

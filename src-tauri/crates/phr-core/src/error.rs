@@ -17,6 +17,8 @@ pub enum ErrorCode {
     InvalidAbhaAddress,
     InvalidAbhaNumber,
     InvalidYearOfBirth,
+    /// A date of birth that is no real date, is in the future, or is more than 120 years ago.
+    InvalidDateOfBirth,
     /// A field of the profile form (the message names which, and the rule).
     InvalidProfile,
     /// The password and its confirmation differ.
@@ -109,6 +111,8 @@ pub enum ErrorCode {
     InvalidAccessLogFilter,
     /// The file could not be written.
     ExportFailed,
+    /// Something only demo mode has (*Reset demo*) was asked for outside it.
+    DemoOnly,
     /// A bug or an unexpected state: nothing the user can fix by retrying differently.
     Internal,
 }
@@ -124,6 +128,9 @@ impl ErrorCode {
             ErrorCode::InvalidAbhaAddress => "Enter an ABHA address like name@abdm.",
             ErrorCode::InvalidAbhaNumber => "Enter the 14-digit ABHA number, like 91-1234-5678-9012.",
             ErrorCode::InvalidYearOfBirth => "Enter the year of birth as 4 digits, like 1987.",
+            ErrorCode::InvalidDateOfBirth => {
+                "Enter a real date of birth: the year is needed, day and month may be left out; not in the future, not more than 120 years ago."
+            }
             ErrorCode::InvalidProfile => "Check the highlighted detail of the profile.",
             ErrorCode::PasswordsDiffer => "The two passwords are not the same.",
             ErrorCode::OtpInvalid => "That OTP (or password) is not right. Check it and try again.",
@@ -193,7 +200,45 @@ impl ErrorCode {
             ErrorCode::BrowserUnavailable => "The web browser could not be opened to sign in.",
             ErrorCode::InvalidAccessLogFilter => "Choose a day and a person from the lists.",
             ErrorCode::ExportFailed => "The file could not be saved. Check the Downloads folder and try again.",
+            ErrorCode::DemoOnly => "Only the demo can be reset, and this is not the demo.",
             ErrorCode::Internal => "Something went wrong inside ABHA Desktop. Please try again.",
+        }
+    }
+}
+
+/// A field of a form the UI shows, named when an error is about one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Field {
+    FirstName,
+    MiddleName,
+    LastName,
+    Gender,
+    DateOfBirth,
+    Address,
+    State,
+    District,
+    Pincode,
+    Email,
+    Mobile,
+}
+
+impl Field {
+    /// The field's name in an English reason (the UI has its own labels).
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::FirstName => "first name",
+            Field::MiddleName => "middle name",
+            Field::LastName => "last name",
+            Field::Gender => "gender",
+            Field::DateOfBirth => "date of birth",
+            Field::Address => "address",
+            Field::State => "state",
+            Field::District => "district",
+            Field::Pincode => "pin code",
+            Field::Email => "email",
+            Field::Mobile => "mobile",
         }
     }
 }
@@ -202,9 +247,10 @@ impl ErrorCode {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Input that failed validation before anything was sent; `reason` names the
-    /// rule and is safe to show (it never repeats the input).
+    /// rule and is safe to show (it never repeats the input); `field` is the
+    /// form field it is about, when the form has several.
     #[error("{reason}")]
-    Input { code: ErrorCode, reason: String },
+    Input { code: ErrorCode, reason: String, field: Option<Field> },
     /// ABDM refused or could not be reached. Boxed: it carries the raw body.
     #[error("ABDM call failed")]
     Abdm(#[source] Box<AbdmError>),
@@ -233,7 +279,19 @@ impl From<AbdmError> for Error {
 
 impl Error {
     pub fn input(code: ErrorCode, reason: impl std::fmt::Display) -> Self {
-        Error::Input { code, reason: reason.to_string() }
+        Error::Input { code, reason: reason.to_string(), field: None }
+    }
+
+    /// Bad input in one field of a form, so the UI marks that field.
+    pub fn in_field(code: ErrorCode, field: Field, reason: impl std::fmt::Display) -> Self {
+        Error::Input { code, reason: reason.to_string(), field: Some(field) }
+    }
+
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Error::Input { field, .. } => *field,
+            _ => None,
+        }
     }
 
     pub fn code(&self) -> ErrorCode {

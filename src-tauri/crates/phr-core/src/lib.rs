@@ -21,7 +21,7 @@ pub use desk::{
     AccessEntry, AccessLog, AccessLogFilter, DeskAction, DeskStatus, StaffCard, StaffDesk, StaffIdentity, StaffRef,
     StaffSignInOutcome, StaffSignUp, StaffSignedUp, StaffWay,
 };
-pub use error::{Error, ErrorCode};
+pub use error::{Error, ErrorCode, Field};
 pub use local::{DataLock, LocalData, client_secret, staff_secret};
 pub use login::{LoginFlow, LoginStep, Via};
 pub use phr::{

@@ -49,6 +49,9 @@ pub struct LocalData {
     bridge: Option<FrontDeskBridge>,
     /// How staff sign in at the front desk, when it is set up.
     staff: Option<StaffDesk>,
+    /// The cache's key, when it came from the keyring: what else the app seals
+    /// is derived from it.
+    key: Option<DbKey>,
 }
 
 impl LocalData {
@@ -74,6 +77,7 @@ impl LocalData {
             needs_passphrase: None,
             bridge,
             staff,
+            key: None,
         };
         let db = folder.join(DB_FILE);
         if folder.join(SALT_FILE).exists() {
@@ -108,7 +112,15 @@ impl LocalData {
         };
         let phr = data.phr_on(store, vault);
         let _ = data.phr.set(phr);
+        data.key = Some(key);
         Ok(data)
+    }
+
+    /// A key for `purpose` (the demo sandbox's state) protected as the cache is:
+    /// derived from its key, so it exists once the cache opened from the
+    /// keyring. `None` while a passphrase is needed.
+    pub fn sealing_key(&self, purpose: &str) -> Option<Sensitive<[u8; 32]>> {
+        self.key.as_ref().map(|key| key.derive(purpose))
     }
 
     fn phr_on(&self, store: Store, vault: Vault) -> Phr {

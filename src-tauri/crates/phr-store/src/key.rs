@@ -71,6 +71,26 @@ impl DbKey {
         self.0.expose()
     }
 
+    /// A key for something else this app seals (the demo sandbox's state),
+    /// derived from this one with HKDF-SHA256: protected exactly as the cache
+    /// is, and lost with it.
+    pub fn derive(&self, purpose: &str) -> Sensitive<[u8; 32]> {
+        use ring::hkdf::{HKDF_SHA256, Salt};
+        let mut raw = [0u8; 32];
+        for (byte, pair) in raw.iter_mut().zip(self.0.expose().as_bytes().chunks(2)) {
+            // The hex was checked when the key was made.
+            *byte = std::str::from_utf8(pair).ok().and_then(|h| u8::from_str_radix(h, 16).ok()).unwrap_or_default();
+        }
+        let mut derived = [0u8; 32];
+        let prk = Salt::new(HKDF_SHA256, b"abha-desktop").extract(&raw);
+        raw.zeroize();
+        let info = [purpose.as_bytes()];
+        prk.expand(&info, HKDF_SHA256)
+            .and_then(|okm| okm.fill(&mut derived))
+            .expect("HKDF-SHA256 always gives 32 bytes");
+        Sensitive::new(derived)
+    }
+
     /// `PRAGMA key = "x'…'"`: SQLCipher's form for a raw key (no key derivation).
     pub(crate) fn pragma_value(&self) -> String {
         format!("\"x'{}'\"", self.0.expose())
@@ -80,6 +100,16 @@ impl DbKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_keys_differ_by_purpose_and_by_key_and_repeat() {
+        let key = DbKey::from_hex(Sensitive::from("11".repeat(32))).unwrap();
+        let state = key.derive("abdm-sandbox-state");
+        assert_eq!(state, key.derive("abdm-sandbox-state"), "the same key every start");
+        assert_ne!(state, key.derive("something else"));
+        assert_ne!(state, DbKey::random().derive("abdm-sandbox-state"));
+        assert_ne!(state.expose(), &[0u8; 32]);
+    }
 
     #[test]
     fn random_keys_are_64_hex_and_differ() {

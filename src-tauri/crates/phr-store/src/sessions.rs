@@ -165,4 +165,20 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Demo mode's reset: every person, address, session and flow is
+    /// forgotten, in one transaction. The audit log keeps its lines (it is
+    /// append-only). Answers the addresses that were signed in, whose tokens
+    /// the caller removes from the vault.
+    pub async fn forget_people(&self) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let signed_in = sqlx::query_scalar!("SELECT address FROM sessions").fetch_all(&mut *tx).await?;
+        sqlx::query!("DELETE FROM sessions").execute(&mut *tx).await?;
+        sqlx::query!("DELETE FROM flows").execute(&mut *tx).await?;
+        sqlx::query!("DELETE FROM addresses").execute(&mut *tx).await?;
+        sqlx::query!("DELETE FROM people").execute(&mut *tx).await?;
+        sqlx::query!("DELETE FROM people_search").execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(signed_in)
+    }
 }

@@ -63,7 +63,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 parsed.port = value.parse().map_err(|_| format!("--port {value:?} is not a port number"))?;
             }
             "--controls" => parsed.options.controls = true,
-            "--state" => parsed.options.state_file = Some(PathBuf::from(args.next().ok_or("--state needs a file")?)),
+            "--state" => {
+                let path = PathBuf::from(args.next().ok_or("--state needs a file")?);
+                parsed.options.state = Some(abdm_sandbox::StateFile { path, key: None });
+            }
             "--help" | "-h" => return Err("help".to_owned()),
             other => return Err(format!("unknown argument {other:?}")),
         }

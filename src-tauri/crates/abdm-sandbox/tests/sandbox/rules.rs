@@ -1,4 +1,4 @@
-use abdm_sandbox::Options;
+use abdm_sandbox::{Options, StateFile, StateKey};
 use serde_json::json;
 
 use crate::raw::*;
@@ -127,14 +127,10 @@ async fn an_address_needs_a_verified_and_completed_sign_up() {
     assert_eq!((status, code(&body)), (404, "ABDM-1509"));
 }
 
-#[tokio::test]
-async fn the_state_survives_a_restart_when_a_file_is_given() {
-    let dir = std::env::temp_dir().join(format!("abdm-sandbox-state-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("state.json");
-    let _ = std::fs::remove_file(&file);
-    let options = Options { state_file: Some(file.clone()), ..Options::default() };
-
+/// Creates `kiran.rao90` on a fresh sandbox kept in `state`, restarts it, and
+/// answers whether the address is still known.
+async fn created_then_restarted(state: StateFile) -> Raw {
+    let options = Options { state: Some(state.clone()), ..Options::default() };
     let raw = spawn(options.clone()).await;
     let session = raw.declared_session("9822005570").await;
     let (status, _) = raw
@@ -145,13 +141,52 @@ async fn the_state_survives_a_restart_when_a_file_is_given() {
         .await;
     assert_eq!(status, 200);
     raw.sandbox.shutdown().await.unwrap();
+    spawn(options).await
+}
 
-    let again = spawn(options).await;
-    let (_, taken) = again.get("v1/apps/phrAddress/isExist?phrAddress=kiran.rao90@sbx").await;
-    assert_eq!(taken, json!(true), "the address created before the restart is still there");
-    let (_, seeded) = again.get("v1/apps/phrAddress/isExist?phrAddress=asha.verma@sbx").await;
-    assert_eq!(seeded, json!(true));
-    std::fs::remove_dir_all(&dir).unwrap();
+async fn exists(raw: &Raw, address: &str) -> bool {
+    raw.get(&format!("v1/apps/phrAddress/isExist?phrAddress={address}")).await.1 == json!(true)
+}
+
+#[tokio::test]
+async fn the_state_survives_a_restart_when_a_file_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let again = created_then_restarted(StateFile { path: dir.path().join("state.json"), key: None }).await;
+    assert!(exists(&again, "kiran.rao90@sbx").await, "the address created before the restart is still there");
+    assert!(exists(&again, "asha.verma@sbx").await);
+}
+
+#[tokio::test]
+async fn a_sealed_state_survives_a_restart_and_reads_as_noise_without_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sealed");
+    let state = StateFile { path: path.clone(), key: Some(StateKey::new([42; 32])) };
+    let again = created_then_restarted(state.clone()).await;
+    assert!(exists(&again, "kiran.rao90@sbx").await, "the sealed state came back");
+
+    let bytes = std::fs::read(&path).unwrap();
+    for plain in ["kiran", "9822005570", "asha", "\"accounts\""] {
+        assert!(!bytes.windows(plain.len()).any(|w| w == plain.as_bytes()), "{plain} is readable in the file");
+    }
+
+    // Reset: the seeded people only, and that is what the file now holds.
+    again.sandbox.reset();
+    assert!(!exists(&again, "kiran.rao90@sbx").await, "reset forgets what the demo created");
+    assert!(exists(&again, "asha.verma@sbx").await, "reset keeps the seeded people");
+    again.sandbox.shutdown().await.unwrap();
+    let after_reset = spawn(Options { state: Some(state), ..Options::default() }).await;
+    assert!(!exists(&after_reset, "kiran.rao90@sbx").await);
+    after_reset.sandbox.shutdown().await.unwrap();
+
+    // Another key (the cache was replaced): the old file is set aside, the seeded people serve.
+    let other = StateFile { path: path.clone(), key: Some(StateKey::new([43; 32])) };
+    let fresh = spawn(Options { state: Some(other), ..Options::default() }).await;
+    assert!(exists(&fresh, "asha.verma@sbx").await);
+    let aside = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok);
+    assert!(
+        aside.into_iter().any(|e| e.file_name().to_string_lossy().contains("unreadable")),
+        "set aside, not deleted"
+    );
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 
 mod abha_address;
 mod abha_number;
+mod date_of_birth;
 mod email;
 mod gender;
 mod lgd;
@@ -16,6 +17,7 @@ mod year_of_birth;
 
 pub use abha_address::{AbhaAddress, AbhaAddressError, AddressName, AddressNameError};
 pub use abha_number::{AbhaNumber, AbhaNumberError};
+pub use date_of_birth::{CivilDate, DateOfBirth, DateOfBirthError};
 pub use email::{Email, EmailError};
 pub use gender::{Gender, GenderError};
 pub use lgd::{DistrictCode, LgdCodeError, StateCode};

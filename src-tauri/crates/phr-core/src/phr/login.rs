@@ -4,7 +4,7 @@
 use abdm_client::{Contact, Credential};
 use abdm_types::{AbhaNumber, Password, YearOfBirth, phr::AuthMode};
 
-use super::{Change, Known, Phr, SignedIn, Tokens, address, contact, current_year, otp, uuid};
+use super::{Change, Known, Phr, SignedIn, Tokens, address, contact, otp, uuid};
 use crate::{Error, ErrorCode, LoginFlow, Via, login::LoginStep};
 
 pub(super) const LOGIN: &str = "login";
@@ -44,7 +44,7 @@ impl Phr {
     pub async fn login_by_abha_number(&self, raw_number: &str, raw_year: &str) -> Result<LoginFlow, Error> {
         let number = AbhaNumber::parse(raw_number).map_err(|e| Error::input(ErrorCode::InvalidAbhaNumber, e))?;
         let now = self.clock.now();
-        let year = YearOfBirth::parse(raw_year, current_year(now))
+        let year = YearOfBirth::parse(raw_year, abdm_types::CivilDate::from_unix(now).year)
             .map_err(|e| Error::input(ErrorCode::InvalidYearOfBirth, e))?;
         let modes = self.client.login_abha_number_modes(&number, year).await?.auth_methods;
         let mode = if modes.iter().any(|m| m == AuthMode::MobileOtp.as_str()) {

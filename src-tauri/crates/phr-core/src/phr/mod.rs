@@ -272,11 +272,6 @@ fn token_expiry(token: &Sensitive<String>) -> Option<i64> {
     serde_json::from_slice::<Claims>(&json).ok().map(|c| c.exp)
 }
 
-/// The Gregorian year of a Unix time, close enough for a year-of-birth check.
-fn current_year(now: i64) -> u16 {
-    u16::try_from(1970 + now / 31_556_952).unwrap_or(u16::MAX)
-}
-
 /// A line of text a person typed (a name, an address line): trimmed, not
 /// empty, at most `max` characters, and none of what a person never types on
 /// purpose but a paste can bring: control characters (NUL, line breaks),

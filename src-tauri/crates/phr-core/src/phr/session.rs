@@ -267,4 +267,19 @@ impl Phr {
         self.report(Change::Session(None));
         Ok(())
     }
+
+    /// Demo mode's *Reset demo*: whoever is signed in here, at *My ABHA* or at
+    /// the desk, is signed out (tokens out of the vault), and the cache forgets
+    /// every person, address and flow. The audit log keeps its lines and gains
+    /// one saying so.
+    pub async fn forget_everyone(&self) -> Result<(), Error> {
+        self.staff_sign_out().await?;
+        for address in self.store.forget_people().await? {
+            self.vault.delete(SecretKind::UserToken, &address).await?;
+            self.vault.delete(SecretKind::RefreshToken, &address).await?;
+        }
+        self.store.append_audit(self.clock.now(), "demo", "demo-reset", None).await?;
+        self.report(Change::Session(None));
+        Ok(())
+    }
 }

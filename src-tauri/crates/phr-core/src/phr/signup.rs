@@ -3,13 +3,13 @@
 
 use abdm_client::RegistrationDetails;
 use abdm_types::{
-    AbhaNumber, AddressName, DistrictCode, Email, Gender, Mobile, Pincode, StateCode, YearOfBirth, phr::AuthMode,
-    phr::KycProfile,
+    AbhaNumber, AddressName, CivilDate, DateOfBirth, DistrictCode, Email, Gender, Mobile, Pincode, StateCode,
+    phr::AuthMode, phr::KycProfile,
 };
 use serde::Deserialize;
 
-use super::{Change, Known, Phr, SignedIn, Tokens, address, contact, current_year, new_password, otp, uuid};
-use crate::{Error, ErrorCode, KycDetails, SignupFlow, Via};
+use super::{Change, Known, Phr, SignedIn, Tokens, address, contact, new_password, otp, uuid};
+use crate::{Error, ErrorCode, Field, KycDetails, SignupFlow, Via};
 
 pub(super) const SIGNUP: &str = "signup";
 
@@ -24,8 +24,9 @@ pub struct ProfileForm {
     pub last_name: Option<String>,
     /// `M`, `F` or `O`.
     pub gender: String,
-    pub day_of_birth: Option<u8>,
-    pub month_of_birth: Option<u8>,
+    /// Day and month as typed; empty when not given.
+    pub day_of_birth: String,
+    pub month_of_birth: String,
     pub year_of_birth: String,
     pub address: String,
     /// LGD codes.
@@ -43,44 +44,45 @@ const ADDRESS_CHARS: usize = 250;
 
 /// Each field checked in form order; the first failure names its field.
 fn details(form: &ProfileForm, now: i64) -> Result<RegistrationDetails, Error> {
-    fn bad(field: &str, reason: impl std::fmt::Display) -> Error {
-        Error::input(ErrorCode::InvalidProfile, format!("{field}: {reason}"))
+    fn bad(field: Field, reason: impl std::fmt::Display) -> Error {
+        Error::in_field(ErrorCode::InvalidProfile, field, format!("{}: {reason}", field.label()))
     }
     fn optional(value: &Option<String>) -> Option<String> {
         value.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
     }
-    let optional_name = |field: &str, value: &Option<String>| {
+    let optional_name = |field: Field, value: &Option<String>| {
         optional(value)
             .map(|v| super::plain_text(&v, NAME_CHARS).map(str::to_owned).map_err(|e| bad(field, e)))
             .transpose()
     };
-    let first_name = super::plain_text(&form.first_name, NAME_CHARS).map_err(|e| bad("first name", e))?;
-    let middle_name = optional_name("middle name", &form.middle_name)?;
-    let last_name = optional_name("last name", &form.last_name)?;
-    let gender = Gender::parse(&form.gender).map_err(|e| bad("gender", e))?;
-    let year_of_birth =
-        YearOfBirth::parse(&form.year_of_birth, current_year(now)).map_err(|e| bad("year of birth", e))?;
-    if form.month_of_birth.is_some_and(|m| !(1..=12).contains(&m)) {
-        return Err(bad("month of birth", "it is a number from 1 to 12"));
-    }
-    if form.day_of_birth.is_some_and(|d| !(1..=31).contains(&d)) {
-        return Err(bad("day of birth", "it is a number from 1 to 31"));
-    }
-    let address = super::plain_text(&form.address, ADDRESS_CHARS).map_err(|e| bad("address", e))?;
+    let first_name = super::plain_text(&form.first_name, NAME_CHARS).map_err(|e| bad(Field::FirstName, e))?;
+    let middle_name = optional_name(Field::MiddleName, &form.middle_name)?;
+    let last_name = optional_name(Field::LastName, &form.last_name)?;
+    let gender = Gender::parse(&form.gender).map_err(|e| bad(Field::Gender, e))?;
+    let born =
+        DateOfBirth::parse(&form.day_of_birth, &form.month_of_birth, &form.year_of_birth, CivilDate::from_unix(now))
+            .map_err(|e| Error::in_field(ErrorCode::InvalidDateOfBirth, Field::DateOfBirth, e))?;
+    let address = super::plain_text(&form.address, ADDRESS_CHARS).map_err(|e| bad(Field::Address, e))?;
     Ok(RegistrationDetails {
         first_name: first_name.to_owned(),
         middle_name,
         last_name,
         gender,
-        day_of_birth: form.day_of_birth,
-        month_of_birth: form.month_of_birth,
-        year_of_birth,
-        state: StateCode::parse(&form.state_code).map_err(|e| bad("state", e))?,
-        district: DistrictCode::parse(&form.district_code).map_err(|e| bad("district", e))?,
-        pincode: Pincode::parse(&form.pincode).map_err(|e| bad("pin code", e))?,
+        day_of_birth: born.day(),
+        month_of_birth: born.month(),
+        year_of_birth: born.year(),
+        state: StateCode::parse(&form.state_code).map_err(|e| bad(Field::State, e))?,
+        district: DistrictCode::parse(&form.district_code).map_err(|e| bad(Field::District, e))?,
+        pincode: Pincode::parse(&form.pincode).map_err(|e| bad(Field::Pincode, e))?,
         address: address.to_owned(),
-        email: optional(&form.email).map(|e| Email::parse(&e)).transpose().map_err(|e| bad("email", e))?,
-        mobile: optional(&form.mobile).map(|m| Mobile::parse(&m)).transpose().map_err(|e| bad("mobile", e))?,
+        email: optional(&form.email)
+            .map(|e| Email::parse(&e))
+            .transpose()
+            .map_err(|e| Error::in_field(ErrorCode::InvalidEmail, Field::Email, e))?,
+        mobile: optional(&form.mobile)
+            .map(|m| Mobile::parse(&m))
+            .transpose()
+            .map_err(|e| Error::in_field(ErrorCode::InvalidMobile, Field::Mobile, e))?,
     })
 }
 
