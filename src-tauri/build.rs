@@ -21,6 +21,7 @@ fn main() {
         "signup_verify_otp",
         "signup_choose_existing",
         "signup_profile",
+        "signup_keep_draft",
         "signup_with_kyc",
         "address_available",
         "signup_create",

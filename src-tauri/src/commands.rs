@@ -144,6 +144,12 @@ pub async fn signup_profile(app: State<'_, Started>, flow_id: String, form: Prof
 
 #[tauri::command]
 #[specta::specta]
+pub async fn signup_keep_draft(app: State<'_, Started>, flow_id: String, form: ProfileForm) -> Reply<()> {
+    Ok(phr(&app)?.signup_keep_draft(&flow_id, &form).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn signup_with_kyc(app: State<'_, Started>, flow_id: String) -> Reply<SignupFlow> {
     Ok(phr(&app)?.signup_with_kyc(&flow_id).await?)
 }

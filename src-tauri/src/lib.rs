@@ -39,6 +39,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             signup_verify_otp,
             signup_choose_existing,
             signup_profile,
+            signup_keep_draft,
             signup_with_kyc,
             address_available,
             signup_create,

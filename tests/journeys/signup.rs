@@ -218,3 +218,32 @@ async fn wrong_otps_lock_the_sign_up() {
     assert_eq!(codes.last(), Some(&ErrorCode::OtpLocked), "{codes:?}");
     assert_eq!(app.phr.signup_verify_otp(&flow.id, &right).await.unwrap_err().code(), ErrorCode::OtpLocked);
 }
+
+/// A sign-up stopped at the profile form (the app was closed) reopens with
+/// what was typed, and goes on to the end.
+#[tokio::test]
+async fn a_sign_up_resumes_after_a_restart_with_the_profile_as_typed() {
+    let mut app = start().await;
+    let flow = app.phr.signup_by_contact("9822001199").await.unwrap();
+    let early = ProfileForm { first_name: "Kav".into(), ..ProfileForm::default() };
+    let err = app.phr.signup_keep_draft(&flow.id, &early).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::FlowNotFound, "no form to keep before the OTP is verified");
+    let flow = app.phr.signup_verify_otp(&flow.id, &app.otp_for("9822001199")).await.unwrap();
+    let typed =
+        ProfileForm { first_name: "Kavya".into(), email: Some("kavya@example.in".into()), ..ProfileForm::default() };
+    app.phr.signup_keep_draft(&flow.id, &typed).await.unwrap();
+    let huge = ProfileForm { address: "x".repeat(1 << 20), ..typed.clone() };
+    assert_eq!(app.phr.signup_keep_draft(&flow.id, &huge).await.unwrap_err().code(), ErrorCode::InvalidProfile);
+
+    app.restart().await;
+    let resumed = app.phr.flows_in_progress().await.unwrap();
+    let [phr_core::Change::Signup(resumed)] = resumed.as_slice() else { panic!("one sign-up: {resumed:?}") };
+    assert_eq!(resumed.step, SignupStep::Verified, "it stopped at the profile");
+    let draft = resumed.draft.clone().expect("what was typed is kept");
+    assert_eq!((draft.first_name.as_str(), draft.email), ("Kavya", None), "the other contact is not kept");
+
+    let form = ProfileForm { first_name: draft.first_name, ..profile() };
+    let flow = app.phr.signup_profile(&resumed.id, &form).await.unwrap();
+    let created = app.phr.signup_create(&flow.id, "kavya.resumed", None).await.unwrap();
+    assert_eq!(created.address, "kavya.resumed@sbx");
+}

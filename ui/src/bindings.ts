@@ -25,6 +25,7 @@ export const commands = {
 	signupVerifyOtp: (flowId: string, otp: string) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_verify_otp", { flowId, otp })),
 	signupChooseExisting: (flowId: string, address: string) => typedError<SignedIn, IpcError_Serialize>(__TAURI_INVOKE("signup_choose_existing", { flowId, address })),
 	signupProfile: (flowId: string, form: ProfileForm_Deserialize) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_profile", { flowId, form })),
+	signupKeepDraft: (flowId: string, form: ProfileForm_Deserialize) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("signup_keep_draft", { flowId, form })),
 	signupWithKyc: (flowId: string) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_with_kyc", { flowId })),
 	addressAvailable: (name: string) => typedError<boolean, IpcError_Serialize>(__TAURI_INVOKE("address_available", { name })),
 	/**  `password` and `confirm` both or neither: an address may have no password. */
@@ -684,6 +685,11 @@ export type SignupFlow_Deserialize = {
 	linked: string[],
 	/**  Set once the OTP of an ABHA-number sign-up is accepted. */
 	kyc?: KycDetails_Deserialize | null,
+	/**
+	 *  The profile form as typed so far (not yet sent), so a restart reopens
+	 *  it as it was. Never the other contact.
+	 */
+	draft?: ProfileForm_Deserialize | null,
 	/**  ABDM's session; not a secret, but nothing the UI needs. */
 	session: string,
 };
@@ -697,6 +703,11 @@ export type SignupFlow_Serialize = {
 	linked: string[],
 	/**  Set once the OTP of an ABHA-number sign-up is accepted. */
 	kyc: KycDetails_Serialize | null,
+	/**
+	 *  The profile form as typed so far (not yet sent), so a restart reopens
+	 *  it as it was. Never the other contact.
+	 */
+	draft: ProfileForm_Serialize | null,
 	/**  ABDM's session; not a secret, but nothing the UI needs. */
 	session: string,
 };

@@ -18,6 +18,8 @@ export function mockCommands(handlers: Record<string, Handler> = {}) {
     session: () => null,
     demo_phone: () => [],
     demo_approvals: () => [],
+    demo_inbox: () => [],
+    flows_in_progress: () => [],
   };
   mockIPC(
     (cmd, args) => {

@@ -67,6 +67,10 @@ pub struct SignupFlow {
     pub linked: Vec<String>,
     /// Set once the OTP of an ABHA-number sign-up is accepted.
     pub kyc: Option<KycDetails>,
+    /// The profile form as typed so far (not yet sent), so a restart reopens
+    /// it as it was. Never the other contact.
+    #[serde(default)]
+    pub draft: Option<crate::ProfileForm>,
     /// ABDM's session; not a secret, but nothing the UI needs.
     #[serde(rename = "session")]
     pub(crate) session: String,
@@ -75,7 +79,7 @@ pub struct SignupFlow {
 impl SignupFlow {
     pub fn otp_sent(id: String, via: Via, session: String, now: i64) -> Self {
         let step = SignupStep::AwaitingOtp { expires_at: now + OTP_VALID_SECS, resend_at: now + RESEND_AFTER_SECS };
-        Self { id, via, step, linked: Vec::new(), kyc: None, session }
+        Self { id, via, step, linked: Vec::new(), kyc: None, draft: None, session }
     }
 
     pub fn is_kyc(&self) -> bool {

@@ -6,7 +6,7 @@ use abdm_types::{
     AbhaNumber, AddressName, CivilDate, DateOfBirth, DistrictCode, Email, Gender, Mobile, Pincode, StateCode,
     phr::AuthMode, phr::KycProfile,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Change, Known, Phr, SignedIn, Tokens, address, contact, new_password, otp, uuid};
 use crate::{Error, ErrorCode, Field, KycDetails, SignupFlow, Via};
@@ -15,7 +15,7 @@ pub(super) const SIGNUP: &str = "signup";
 
 /// The profile form of a sign-up by mobile or email, as typed. First name, year
 /// of birth, gender, address, state, district and pin code are required.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileForm {
@@ -41,6 +41,8 @@ pub struct ProfileForm {
 /// Longest name part and address line accepted (ABDM's own forms are shorter still).
 const NAME_CHARS: usize = 64;
 const ADDRESS_CHARS: usize = 250;
+/// The most a kept draft holds: every field at its longest, with room to spare.
+const DRAFT_CHARS: usize = 1024;
 
 /// Each field checked in form order; the first failure names its field.
 fn details(form: &ProfileForm, now: i64) -> Result<RegistrationDetails, Error> {
@@ -234,6 +236,23 @@ impl Phr {
         let flow = flow.suggestions_offered(suggestions);
         self.save_signup(&flow).await?;
         Ok(flow)
+    }
+
+    /// Keeps the profile form as typed so far with the flow, without sending
+    /// it, so that a restart reopens the form as it was. The other contact
+    /// (email or mobile) is left out: contacts are kept masked only.
+    pub async fn signup_keep_draft(&self, flow_id: &str, form: &ProfileForm) -> Result<(), Error> {
+        let flow = self.signup_flow(flow_id).await?;
+        flow.details_session()?;
+        let typed = [&form.first_name, &form.address, &form.day_of_birth, &form.month_of_birth, &form.year_of_birth]
+            .into_iter()
+            .chain([&form.middle_name, &form.last_name].into_iter().flatten())
+            .chain([&form.gender, &form.state_code, &form.district_code, &form.pincode]);
+        if typed.map(|field| field.chars().count()).sum::<usize>() > DRAFT_CHARS {
+            return Err(Error::input(ErrorCode::InvalidProfile, "the form holds more than a profile's worth of text"));
+        }
+        let draft = ProfileForm { email: None, mobile: None, ..form.clone() };
+        self.save_signup(&SignupFlow { draft: Some(draft), ..flow }).await
     }
 
     /// Goes on from a verified ABHA number to choosing a new address.
