@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 // The app runs in whatever XDG folders and ABHA_* variables the caller set; the
 // test command points them at a temp dir, so a spec never sees a user's data.
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,11 +81,38 @@ export async function launchApp(env = {}) {
   }
 }
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * Runs axe-core (injected into the real WebKit page) on what the window shows
+ * now, and fails with each serious or critical violation: the rule, why, and
+ * the elements.
+ */
+export async function checkAccessibility(browser, screen) {
+  const injected = await browser.execute(() => typeof window.axe === "object");
+  if (!injected) await browser.execute(axeSource);
+  const violations = await browser.executeAsync((done) => {
+    window.axe
+      .run(document, { resultTypes: ["violations"] })
+      .then((result) =>
+        done(
+          result.violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => ({ rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")) })),
+        ),
+      )
+      .catch((err) => done([{ rule: "axe-failed", help: String(err), targets: [] }]));
+  });
+  assert.deepEqual(violations, [], `accessibility violations on the ${screen} screen`);
+}
+
+/** A picture of the screen for the README and reviewers, after axe-core checked it. */
 export async function saveScreenshot(browser, name) {
   mkdirSync(screenshotDir, { recursive: true });
   // WebKit paints after the DOM settles; two frames later the picture matches it.
   await browser.execute(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   await browser.saveScreenshot(path.join(screenshotDir, `${name}.png`));
+  await checkAccessibility(browser, name);
 }
 
 /**

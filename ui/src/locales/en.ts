@@ -5,6 +5,7 @@ import type { ErrorCode, PasswordRule } from "../bindings";
 export const en = {
   "app.title": "ABHA Desktop",
   "app.views": "Views",
+  "app.notices": "Notices",
   "app.myAbha": "My ABHA",
   "app.frontDesk": "Front desk",
   "app.language": "Language",

@@ -4,6 +4,7 @@ import type { Key } from "./en";
 
 export const hi: Record<Key, string> = {
   "app.title": "ABHA डेस्कटॉप",
+  "app.notices": "सूचनाएँ",
   "app.views": "दृश्य",
   "app.myAbha": "मेरा ABHA",
   "app.frontDesk": "फ़्रंट डेस्क",
