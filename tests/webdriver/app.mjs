@@ -157,6 +157,15 @@ export function appForSpecs({ env = {} } = {}) {
     if (name) assert.equal(await title.getText(), `Welcome, ${name}`);
     return title;
   };
+  /** Asha logs in by her mobile's OTP to `asha.verma@sbx` and reaches home. */
+  app.logInAsAsha = async () => {
+    await app.typeInto("#login-contact", "9876543210");
+    await app.clickButton("Continue");
+    await app.typeInto("#login-otp", await app.otpFor("******3210"));
+    await app.clickButton("Verify");
+    await app.clickButton("asha.verma@sbx");
+    await app.home("Asha Verma");
+  };
   /** Logs out and waits until it is done (the next launch must find nobody signed in). */
   app.logOut = async () => {
     await app.clickButton("Log out");

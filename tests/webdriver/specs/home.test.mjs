@@ -15,12 +15,7 @@ async function activeAddressBecomes(address) {
 }
 
 test("add an address, log into it, switch back without an OTP, change the password", async () => {
-  await typeInto("#login-contact", "9876543210");
-  await clickButton("Continue");
-  await typeInto("#login-otp", await otpFor("******3210"));
-  await clickButton("Verify");
-  await clickButton("asha.verma@sbx");
-  await app.home("Asha Verma");
+  await app.logInAsAsha();
   await activeAddressBecomes("asha.verma@sbx");
   const qr = await $("#address-qr img");
   await qr.waitForDisplayed({ timeout: 10_000 });

@@ -22,12 +22,7 @@ async function relaunch({ kill = false } = {}) {
 }
 
 test("an address added before a restart can be logged in to after it", async () => {
-  await typeInto("#login-contact", "9876543210");
-  await clickButton("Continue");
-  await typeInto("#login-otp", await otpFor("******3210"));
-  await clickButton("Verify");
-  await clickButton("asha.verma@sbx");
-  await app.home("Asha Verma");
+  await app.logInAsAsha();
   await typeInto("#add-address", "asha.walk2026");
   await clickButton("Add");
   await (await $("li*=asha.walk2026@sbx")).waitForDisplayed({ timeout: 10_000 });

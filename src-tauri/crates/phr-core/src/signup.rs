@@ -70,7 +70,7 @@ pub struct SignupFlow {
     /// The profile form as typed so far (not yet sent), so a restart reopens
     /// it as it was. Never the other contact.
     #[serde(default)]
-    pub draft: Option<crate::ProfileForm>,
+    pub draft: Option<Box<crate::ProfileForm>>,
     /// ABDM's session; not a secret, but nothing the UI needs.
     #[serde(rename = "session")]
     pub(crate) session: String,

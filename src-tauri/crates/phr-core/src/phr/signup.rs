@@ -252,7 +252,7 @@ impl Phr {
             return Err(Error::input(ErrorCode::InvalidProfile, "the form holds more than a profile's worth of text"));
         }
         let draft = ProfileForm { email: None, mobile: None, ..form.clone() };
-        self.save_signup(&SignupFlow { draft: Some(draft), ..flow }).await
+        self.save_signup(&SignupFlow { draft: Some(Box::new(draft)), ..flow }).await
     }
 
     /// Goes on from a verified ABHA number to choosing a new address.
