@@ -5,7 +5,7 @@
 use std::{collections::HashMap, io, net::Ipv4Addr, path::PathBuf, time::Duration};
 
 use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, bridge::Bridge};
-use abdm_sandbox::{SandboxHandle, SandboxUrls, StateFile, StateKey};
+use abdm_sandbox::{SandboxHandle, SandboxUrls, StateFile};
 use abdm_types::{CmSuffix, Sensitive};
 use phr_core::{
     AppConfig, AppInfo, Clock, ConfigError, FrontDeskBridge, LocalData, Mode, StaffConfig, StaffDesk, StaffIdentity,
@@ -312,7 +312,7 @@ struct DemoSandbox {
 }
 
 /// The demo sandbox's state, in the demo data folder beside the cache.
-pub const DEMO_STATE_FILE: &str = "sandbox-state.sealed";
+const DEMO_STATE_FILE: &str = "sandbox-state.sealed";
 const DEMO_STATE_PURPOSE: &str = "abdm-sandbox-state";
 
 impl DemoSandbox {
@@ -339,7 +339,7 @@ impl DemoSandbox {
         let state = match data.sealing_key(DEMO_STATE_PURPOSE) {
             Some(key) => {
                 std::fs::create_dir_all(folder)?;
-                Some(StateFile { path: folder.join(DEMO_STATE_FILE), key: Some(StateKey::new(*key.expose())) })
+                Some(StateFile { path: folder.join(DEMO_STATE_FILE), key: Some(key) })
             }
             None => {
                 tracing::warn!("no keyring: the demo sandbox forgets what it was told when the app closes");

@@ -3,21 +3,13 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/sv
 import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
 import type { IpcError } from "./bindings";
-import { demo, mockCommands } from "./test-ipc";
+import { ashaPerson, demo, mockCommands } from "./test-ipc";
 import { setLang } from "./i18n.svelte";
 
 /** Signed in, not yet agreed to the processing consent. */
 const asha = {
   address: "asha.verma@sbx",
-  person: {
-    fullName: "Asha Verma",
-    gender: "F",
-    yearOfBirth: 1987,
-    abhaNumberMasked: null,
-    mobileMasked: "******3210",
-    emailMasked: null,
-    kycVerified: false,
-  },
+  person: ashaPerson,
   addresses: [{ address: "asha.verma@sbx", isDefault: false, signedIn: true }],
   consented: false,
 };

@@ -4,19 +4,11 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import Home from "./screens/Home.svelte";
 import Signup from "./screens/Signup.svelte";
 import type { Session_Serialize as Session } from "./bindings";
-import { mockCommands } from "./test-ipc";
+import { ashaPerson, mockCommands } from "./test-ipc";
 
 const session: Session = {
   address: "asha.verma@sbx",
-  person: {
-    fullName: "Asha Verma",
-    gender: "F",
-    yearOfBirth: 1987,
-    abhaNumberMasked: null,
-    mobileMasked: "******3210",
-    emailMasked: null,
-    kycVerified: false,
-  },
+  person: ashaPerson,
   addresses: [
     { address: "asha.verma@sbx", isDefault: true, signedIn: true },
     { address: "asha.walk2026@sbx", isDefault: false, signedIn: false },

@@ -1,7 +1,18 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AppInfo } from "./bindings";
+import type { AppInfo, PersonCard_Serialize as PersonCard } from "./bindings";
 
 export const demo: AppInfo = { version: "0.1.0", mode: "demo", abdmHost: "127.0.0.1" };
+
+/** The seeded demo person most tests sign in as, as `session` shows her. */
+export const ashaPerson: PersonCard = {
+  fullName: "Asha Verma",
+  gender: "F",
+  yearOfBirth: 1987,
+  abhaNumberMasked: null,
+  mobileMasked: "******3210",
+  emailMasked: null,
+  kycVerified: false,
+};
 
 type Handler = (args: Record<string, unknown>) => unknown;
 

@@ -40,8 +40,8 @@ impl Clock {
 
 #[derive(Clone)]
 pub(crate) struct Ctx {
-    /// `http://127.0.0.1:<port>`, as the sandbox's own URLs and issuers start.
-    pub url: Arc<str>,
+    /// Where the sandbox answers, as its own URLs and issuers start.
+    pub urls: crate::SandboxUrls,
     pub keys: Arc<Keys>,
     /// The staff servers' signing key (another organisation's than ABDM's).
     pub staff_keys: Arc<Keys>,

@@ -209,7 +209,7 @@ pub async fn spawn(listener: TcpListener) -> io::Result<SandboxHandle> {
 pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<SandboxHandle> {
     let addr = listener.local_addr()?;
     let ctx = Ctx {
-        url: SandboxUrls(addr).url().into(),
+        urls: SandboxUrls(addr),
         keys: Arc::new(Keys::demo()),
         staff_keys: Arc::new(Keys::staff()),
         auth_platform: Arc::new(options.auth_platform.clone()),

@@ -3,11 +3,12 @@
 //! own tests); demo mode seals it with AES-256-GCM under a key derived from
 //! the app's cache key, because a trainer may type a real mobile number.
 
-use std::{fmt, io, path::PathBuf};
+use std::{io, path::PathBuf};
+
+use abdm_types::Sensitive;
 
 use rand::RngCore;
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use zeroize::Zeroize;
 
 use crate::world::World;
 
@@ -15,31 +16,13 @@ use crate::world::World;
 /// so a file of another format or version is refused, never misread.
 const SEALED_MAGIC: &[u8; 8] = b"ABSBX\x00\x00\x01";
 
-/// The 256-bit key a sealed state file is encrypted with. Never printed.
-#[derive(Clone)]
-pub struct StateKey([u8; 32]);
+/// The 256-bit key a sealed state file is encrypted with: never printed,
+/// zeroed when dropped.
+pub type StateKey = Sensitive<[u8; 32]>;
 
-impl StateKey {
-    pub fn new(bytes: [u8; 32]) -> Self {
-        Self(bytes)
-    }
-
-    fn aead(&self) -> LessSafeKey {
-        // 32 bytes is AES-256's key length, so this cannot fail.
-        LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &self.0).unwrap_or_else(|_| unreachable!()))
-    }
-}
-
-impl Drop for StateKey {
-    fn drop(&mut self) {
-        self.0.zeroize();
-    }
-}
-
-impl fmt::Debug for StateKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
+fn aead(key: &StateKey) -> LessSafeKey {
+    // 32 bytes is AES-256's key length, so this cannot fail.
+    LessSafeKey::new(UnboundKey::new(&AES_256_GCM, key.expose()).unwrap_or_else(|_| unreachable!()))
 }
 
 /// Where the state lives and whether it is sealed.
@@ -91,7 +74,7 @@ impl StateFile {
 fn seal(key: &StateKey, mut plain: Vec<u8>) -> io::Result<Vec<u8>> {
     let mut nonce = [0u8; NONCE_LEN];
     rand::thread_rng().fill_bytes(&mut nonce);
-    key.aead()
+    aead(key)
         .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(SEALED_MAGIC), &mut plain)
         .map_err(|_| io::Error::other("the sandbox state could not be sealed"))?;
     let mut sealed = Vec::with_capacity(SEALED_MAGIC.len() + NONCE_LEN + plain.len());
@@ -106,8 +89,7 @@ fn open(key: &StateKey, mut sealed: Vec<u8>) -> io::Result<Vec<u8>> {
     let rest = sealed.strip_prefix(SEALED_MAGIC.as_slice()).ok_or_else(refused)?;
     let nonce: [u8; NONCE_LEN] = rest.get(..NONCE_LEN).and_then(|n| n.try_into().ok()).ok_or_else(refused)?;
     let start = SEALED_MAGIC.len() + NONCE_LEN;
-    let plain_len = key
-        .aead()
+    let plain_len = aead(key)
         .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(SEALED_MAGIC), &mut sealed[start..])
         .map_err(|_| refused())?
         .len();
@@ -132,10 +114,5 @@ mod tests {
         flipped[last] ^= 1;
         assert!(open(&key, flipped).is_err(), "a changed byte must be refused");
         assert!(open(&key, b"ABSBX".to_vec()).is_err());
-    }
-
-    #[test]
-    fn a_key_prints_redacted() {
-        assert_eq!(format!("{:?}", StateKey::new([1; 32])), "<redacted>");
     }
 }

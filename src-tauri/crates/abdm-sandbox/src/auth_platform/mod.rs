@@ -268,7 +268,7 @@ fn issue(ctx: &Ctx, user: &User, org_id: &str, session_id: &str, now: i64) -> Op
     let role = user.orgs.iter().find(|(id, _)| id == org_id)?.1.clone();
     let options = &ctx.auth_platform;
     let claims = SessionClaims {
-        iss: ctx.url.to_string() + "/nap",
+        iss: ctx.urls.url() + "/nap",
         sub: user.id.clone(),
         aud: vec!["sunrise.example".into(), "auth.sunrise.example".into()],
         exp: now + options.session_ttl_secs,

@@ -54,7 +54,7 @@ pub(crate) fn router() -> Router<Ctx> {
 
 /// The issuer, with Authentiq's trailing slash: clients must keep it exactly.
 pub(crate) fn issuer(ctx: &Ctx) -> String {
-    format!("{}/oidc/", ctx.url)
+    ctx.urls.oidc_issuer()
 }
 
 async fn discovery(State(ctx): State<Ctx>) -> Json<Value> {
