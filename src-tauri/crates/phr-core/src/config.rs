@@ -292,14 +292,20 @@ impl AppConfig {
     /// Reads `config_file` (absent is fine: defaults apply) and then the environment,
     /// given as a lookup so tests need not touch the process environment.
     pub fn load(config_file: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let raw = match fs::read_to_string(config_file) {
-            Ok(text) => toml::from_str::<RawFile>(&text)
-                .map_err(|err| ConfigError::Syntax { path: config_file.to_owned(), message: err.to_string() })?,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => RawFile::default(),
+        let text = match fs::read_to_string(config_file) {
+            Ok(text) => text,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => String::new(),
             Err(source) => {
                 return Err(ConfigError::Read { path: config_file.to_owned(), source });
             }
         };
+        Self::parse(&text, config_file, env)
+    }
+
+    /// The config file's `text` (`config_file` names it in errors), then the environment.
+    pub fn parse(text: &str, config_file: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let raw = toml::from_str::<RawFile>(text)
+            .map_err(|err| ConfigError::Syntax { path: config_file.to_owned(), message: bounded(&err.to_string()) })?;
         for (present, key) in [
             (raw.abdm.client_secret.is_some(), "abdm.client_secret"),
             (raw.staff.api_key.is_some(), "staff.api_key"),
@@ -316,7 +322,7 @@ impl AppConfig {
             Some((value, origin)) => Mode::parse(&value).ok_or_else(|| ConfigError::Invalid {
                 key: MODE,
                 origin,
-                reason: format!("{value:?} is not one of demo, abdm-sandbox, abdm-production"),
+                reason: bounded(&format!("{value:?} is not one of demo, abdm-sandbox, abdm-production")),
             })?,
         };
 
@@ -326,7 +332,7 @@ impl AppConfig {
                 tracing_subscriber::EnvFilter::try_new(&value).map_err(|err| ConfigError::Invalid {
                     key: LOG,
                     origin,
-                    reason: format!("not a log filter such as `info` or `phr_core=debug,info` ({err})"),
+                    reason: bounded(&format!("not a log filter such as `info` or `phr_core=debug,info` ({err})")),
                 })?;
                 value
             }
@@ -379,6 +385,17 @@ impl AppConfig {
     }
 }
 
+/// At most [`SHOWN_CHARS`] of an error's text: a reason quotes the value it
+/// refuses, and a value can be a megabyte long.
+fn bounded(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+const SHOWN_CHARS: usize = 300;
+
 struct Sources<'a, E> {
     file: &'a Path,
     env: &'a E,
@@ -401,7 +418,11 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
     ) -> Result<Option<T>, ConfigError> {
         self.pick(key, from_file)
             .map(|(value, origin)| {
-                parse(&value).map_err(|reason| ConfigError::Invalid { key, origin, reason: reason.to_string() })
+                parse(&value).map_err(|reason| ConfigError::Invalid {
+                    key,
+                    origin,
+                    reason: bounded(&reason.to_string()),
+                })
             })
             .transpose()
     }
@@ -516,6 +537,20 @@ mod tests {
         assert!(config.bridge_url.is_some());
         let err = load(None, &[("ABHA_BRIDGE_LISTEN", "port 80")]).unwrap_err();
         assert_eq!(err.key(), Some(BRIDGE_LISTEN));
+    }
+
+    #[test]
+    fn an_error_quotes_at_most_a_few_hundred_characters_of_what_it_refuses() {
+        let huge = "x".repeat(1 << 20);
+        for err in [
+            load(None, &[("ABHA_MODE", &huge)]).unwrap_err(),
+            load(None, &[("ABHA_PHR_BASE_URL", &huge)]).unwrap_err(),
+            load(Some(&format!("mode = \"{huge}")), &[]).unwrap_err(),
+            load(Some(&format!("{huge} = 1")), &[]).unwrap_err(),
+        ] {
+            let shown = err.to_string();
+            assert!(shown.len() < 1_000, "{} bytes: {}", shown.len(), &shown[..200]);
+        }
     }
 
     #[test]
