@@ -403,6 +403,12 @@ export type ErrorCode =
 "EXPORT_FAILED" | 
 /**  Something only demo mode has (*Reset demo*) was asked for outside it. */
 "DEMO_ONLY" | 
+/**
+ *  The command's arguments could not be read (a wrong type, a missing key, text
+ *  that is not Unicode). Tauri refuses these before any command runs, with a bare
+ *  string; the UI gives them this code (`ui/src/errors.ts`).
+ */
+"MALFORMED_REQUEST" | 
 /**  A bug or an unexpected state: nothing the user can fix by retrying differently. */
 "INTERNAL";
 

@@ -17,6 +17,15 @@ describe("toIpcError", () => {
     );
   });
 
+  it("turns Tauri's refusal of a command's arguments into MALFORMED_REQUEST, without its text", () => {
+    const huge = "x".repeat(1 << 20);
+    const refusal = `invalid args \`purpose\` for command \`verify_patient\`: unknown variant \`${huge}\`, expected one of \`LINK\``;
+    expect(toIpcError(refusal)).toEqual({ code: "MALFORMED_REQUEST", message: enErrors.MALFORMED_REQUEST });
+    expect(toIpcError("invalid args `flowId` for command `abandon_flow`: invalid type: integer `1`, expected a string").code).toBe(
+      "MALFORMED_REQUEST",
+    );
+  });
+
   it("keeps a known code but never the backend's text", () => {
     expect(errorText(errorCode({ code: "OTP_EXPIRED", message: "raw text 9876543210" }))).toBe(enErrors.OTP_EXPIRED);
   });

@@ -15,12 +15,20 @@ function isIpcError(value: unknown): value is IpcError {
   );
 }
 
+// Tauri's words when a command's arguments do not deserialize (tauri::Error::InvalidArgs).
+const INVALID_ARGS = /^invalid args `[^`]*` for command `[^`]*`/;
+
 /**
  * Any rejection from a command, as an IpcError. Tauri itself rejects with a bare
- * string (unknown command, permission denied); those are bugs, so INTERNAL.
+ * string: arguments it could not read are MALFORMED_REQUEST; the rest (unknown
+ * command, permission denied) are bugs, so INTERNAL. Tauri's text is never kept:
+ * it can quote the whole argument back, a megabyte of it.
  */
 export function toIpcError(rejection: unknown): IpcError {
   if (isIpcError(rejection)) return rejection;
+  if (typeof rejection === "string" && INVALID_ARGS.test(rejection)) {
+    return { code: "MALFORMED_REQUEST", message: enErrors.MALFORMED_REQUEST };
+  }
   return { code: "INTERNAL", message: enErrors.INTERNAL };
 }
 

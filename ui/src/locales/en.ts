@@ -331,6 +331,7 @@ export const enErrors: Record<ErrorCode, string> = {
   BROWSER_UNAVAILABLE: "The web browser could not be opened to sign in.",
   INVALID_ACCESS_LOG_FILTER: "Choose a day and a person from the lists.",
   EXPORT_FAILED: "The file could not be saved. Check the Downloads folder and try again.",
+  MALFORMED_REQUEST: "The app could not read what was sent, so nothing was changed. Check what you entered and try again.",
   INTERNAL:
     "Something went wrong inside ABHA Desktop. Please try again; if it keeps happening, restart the app.",
 };

@@ -113,6 +113,10 @@ pub enum ErrorCode {
     ExportFailed,
     /// Something only demo mode has (*Reset demo*) was asked for outside it.
     DemoOnly,
+    /// The command's arguments could not be read (a wrong type, a missing key, text
+    /// that is not Unicode). Tauri refuses these before any command runs, with a bare
+    /// string; the UI gives them this code (`ui/src/errors.ts`).
+    MalformedRequest,
     /// A bug or an unexpected state: nothing the user can fix by retrying differently.
     Internal,
 }
@@ -201,6 +205,9 @@ impl ErrorCode {
             ErrorCode::InvalidAccessLogFilter => "Choose a day and a person from the lists.",
             ErrorCode::ExportFailed => "The file could not be saved. Check the Downloads folder and try again.",
             ErrorCode::DemoOnly => "Only the demo can be reset, and this is not the demo.",
+            ErrorCode::MalformedRequest => {
+                "The app could not read what was sent, so nothing was changed. Check what you entered and try again."
+            }
             ErrorCode::Internal => "Something went wrong inside ABHA Desktop. Please try again.",
         }
     }

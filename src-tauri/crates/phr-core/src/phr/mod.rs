@@ -276,7 +276,8 @@ fn token_expiry(token: &Sensitive<String>) -> Option<i64> {
 /// empty, at most `max` characters, and none of what a person never types on
 /// purpose but a paste can bring: control characters (NUL, line breaks),
 /// bidirectional overrides that make text read differently than it is stored,
-/// and markup brackets.
+/// markup brackets, and U+FFFD, which the UI sends in place of half an emoji
+/// (a lone UTF-16 surrogate) so that the person is asked to type it again.
 pub(crate) fn plain_text(raw: &str, max: usize) -> Result<&str, String> {
     let text = raw.trim();
     if text.is_empty() {
@@ -289,7 +290,7 @@ pub(crate) fn plain_text(raw: &str, max: usize) -> Result<&str, String> {
         c.is_control()
             || ('\u{202a}'..='\u{202e}').contains(&c)
             || ('\u{2066}'..='\u{2069}').contains(&c)
-            || "<>".contains(c)
+            || "<>\u{fffd}".contains(c)
     };
     if text.chars().any(unwanted) {
         return Err("it has a character that cannot be part of it".into());
@@ -322,7 +323,9 @@ mod tests {
         assert!(plain_text("   ", 64).is_err());
         assert!(plain_text(&"a".repeat(65), 64).is_err());
         assert!(plain_text(&"अ".repeat(64), 64).is_ok(), "counted in characters, not bytes");
-        for bad in ["Meera\0", "Meera\r\nNair", "\u{202e}ariem", "a\u{2066}b", "<b>Meera</b>", "x\u{7}"] {
+        for bad in
+            ["Meera\0", "Meera\r\nNair", "\u{202e}ariem", "a\u{2066}b", "<b>Meera</b>", "x\u{7}", "Meera \u{fffd}"]
+        {
             assert!(plain_text(bad, 64).is_err(), "{bad:?}");
         }
     }
