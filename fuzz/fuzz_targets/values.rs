@@ -12,8 +12,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(raw) = std::str::from_utf8(data) else { return };
     if let Ok(address) = AbhaAddress::parse(raw) {
         assert_eq!(AbhaAddress::parse(&address.expose()).as_ref(), Ok(&address));
-        assert_eq!(AbhaAddress::parse(&address.to_string()).as_ref(), Ok(&address));
-        let _ = address.is_default();
+        // Display is for logs: a default (14-digit) address shows only its last four.
+        if address.is_default() {
+            assert!(!address.to_string().contains(&address.name()[..10]));
+        }
     }
     if let Ok(name) = AddressName::parse(raw) {
         let address = AbhaAddress::new(&name, CmSuffix::sandbox());
