@@ -4,15 +4,7 @@ import "@fontsource/noto-sans-devanagari/devanagari-700.css";
 import App from "./App.svelte";
 import "./app.css";
 import { locale } from "./i18n.svelte";
-import { sendOnlyWellFormedText } from "./well-formed";
 
-declare global {
-  interface Window {
-    __TAURI_INTERNALS__: Parameters<typeof sendOnlyWellFormedText>[0];
-  }
-}
-
-sendOnlyWellFormedText(window.__TAURI_INTERNALS__);
 
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html lost its #app element");
