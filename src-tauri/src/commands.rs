@@ -4,7 +4,7 @@ use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
 use phr_core::{
     AccessLog, AccessLogFilter, AppInfo, CachedPerson, Change, DataLock, DemographicsForm, DeskStatus, KycMethod,
     LoginFlow, Phr, Place, ProfileForm, Session, SignedIn, SignupFlow, StaffSignInOutcome, StaffSignUp, StaffSignedUp,
-    Verification, Verified,
+    UiLanguage, Verification, Verified,
 };
 use tauri::State;
 
@@ -296,8 +296,8 @@ pub async fn staff_verify_email(app: State<'_, Started>, link: String) -> Reply<
 /// OpenID Connect in the system browser; resolves when the browser comes back.
 #[tauri::command]
 #[specta::specta]
-pub async fn staff_sign_in_browser(app: State<'_, Started>, locale: String) -> Reply<DeskStatus> {
-    Ok(phr(&app)?.staff_sign_in_browser(Some(&locale)).await?)
+pub async fn staff_sign_in_browser(app: State<'_, Started>, locale: UiLanguage) -> Reply<DeskStatus> {
+    Ok(phr(&app)?.staff_sign_in_browser(Some(locale)).await?)
 }
 
 #[tauri::command]

@@ -3,25 +3,13 @@
 
 use std::time::Duration;
 
-use abdm_client::bridge::Bridge;
 use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
-use phr_core::{DemographicsForm, ErrorCode, FrontDeskBridge, Verification, VerificationStep};
+use phr_core::{DemographicsForm, ErrorCode, Verification, VerificationStep};
 
 use crate::helpers::*;
 
-/// The app with its bridge listening and registered with the sandbox.
 async fn desk(wait: Duration, register: bool) -> App {
-    let mut app = start().await;
-    let bridge = Bridge::new(app.client());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(bridge.clone().serve(listener));
-    if register {
-        app.client().register_bridge(&url).await.unwrap();
-    }
-    app.phr = app.phr.clone().with_bridge(FrontDeskBridge { bridge, wait });
-    app.staff_signed_in().await;
-    app
+    with_desk(start().await, wait, register).await
 }
 
 fn modes(v: &Verification) -> Vec<GatewayAuthMode> {

@@ -1,9 +1,9 @@
 use std::sync::Arc;
 
-use abdm_client::{AbdmClient, AbdmConfig, BaseUrl};
+use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, ClientOptions};
 use abdm_sandbox::SandboxHandle;
 use abdm_types::{CmSuffix, Sensitive};
-use phr_core::{Clock, Phr, StaffDesk, StaffIdentity};
+use phr_core::{Clock, Phr, ProfileForm, StaffDesk, StaffIdentity};
 use phr_store::{DbKey, SecretKind, Store, Vault};
 use tempfile::TempDir;
 
@@ -11,6 +11,9 @@ pub struct App {
     pub sandbox: SandboxHandle,
     pub phr: Phr,
     pub vault: Vault,
+    options: ClientOptions,
+    /// Where the front desk's bridge listens, once `with_desk` started it.
+    pub bridge_url: Option<String>,
     // Before `dir`: fields drop in order, and the copy needs the folder.
     _keep: KeepDatabase,
     dir: TempDir,
@@ -35,17 +38,31 @@ pub async fn start() -> App {
 }
 
 pub async fn start_with(options: abdm_sandbox::Options) -> App {
+    start_with_client(options, ClientOptions::default()).await
+}
+
+/// As `start`, with the client's timeouts and padding set by the test.
+pub async fn start_with_client(options: abdm_sandbox::Options, client_options: ClientOptions) -> App {
     telemetry();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sandbox = abdm_sandbox::spawn_with(listener, options).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let key = DbKey::random();
     let vault = Vault::new(unique_service());
-    let phr = phr(&sandbox, &dir, &key, &vault).await;
-    App { sandbox, phr, vault, _keep: KeepDatabase(dir.path().to_owned()), dir, key }
+    let phr = phr(&sandbox, &dir, &key, &vault, &client_options).await;
+    App {
+        sandbox,
+        phr,
+        vault,
+        options: client_options,
+        bridge_url: None,
+        _keep: KeepDatabase(dir.path().to_owned()),
+        dir,
+        key,
+    }
 }
 
-fn client(sandbox: &SandboxHandle) -> AbdmClient {
+fn client(sandbox: &SandboxHandle, options: &ClientOptions) -> AbdmClient {
     let config = AbdmConfig {
         phr_base_url: BaseUrl::parse(&sandbox.phr_base_url()).unwrap(),
         gateway_base_url: BaseUrl::parse(&sandbox.gateway_base_url()).unwrap(),
@@ -53,7 +70,7 @@ fn client(sandbox: &SandboxHandle) -> AbdmClient {
         requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
         cm_suffix: CmSuffix::sandbox(),
     };
-    AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).unwrap()
+    AbdmClient::with_options(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET), options.clone()).unwrap()
 }
 
 fn clock(sandbox: &SandboxHandle) -> Clock {
@@ -61,9 +78,25 @@ fn clock(sandbox: &SandboxHandle) -> Clock {
     Clock::from_fn(move || clock.now())
 }
 
-async fn phr(sandbox: &SandboxHandle, dir: &TempDir, key: &DbKey, vault: &Vault) -> Phr {
+async fn phr(sandbox: &SandboxHandle, dir: &TempDir, key: &DbKey, vault: &Vault, options: &ClientOptions) -> Phr {
     let store = Store::open(&dir.path().join("cache.db"), key).await.unwrap();
-    Phr::new(client(sandbox), store, vault.clone(), clock(sandbox)).with_desk(staff_desk(sandbox, 15 * 60))
+    Phr::new(client(sandbox, options), store, vault.clone(), clock(sandbox)).with_desk(staff_desk(sandbox, 15 * 60))
+}
+
+/// The app with the front desk's bridge listening and registered with the
+/// sandbox (when `register`), waiting `wait` for each callback, and Priya signed in.
+pub async fn with_desk(mut app: App, wait: std::time::Duration, register: bool) -> App {
+    let bridge = abdm_client::bridge::Bridge::new(app.client());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(bridge.clone().serve(listener));
+    if register {
+        app.client().register_bridge(&url).await.unwrap();
+    }
+    app.bridge_url = Some(url);
+    app.phr = app.phr.clone().with_bridge(phr_core::FrontDeskBridge { bridge, wait });
+    app.staff_signed_in().await;
+    app
 }
 
 /// The front desk's staff sign-in: the sandbox's auth platform.
@@ -79,6 +112,23 @@ pub fn staff_desk(sandbox: &SandboxHandle, idle_secs: i64) -> StaffDesk {
 /// The sandbox's verified member of staff, who works at one clinic.
 pub const PRIYA: (&str, &str) = ("priya.desk@sunrise.example", "Desk#Sunrise1");
 
+/// The profile a new sign-up (Kavya, in Chennai) types.
+pub fn profile() -> ProfileForm {
+    ProfileForm {
+        first_name: "Kavya".into(),
+        last_name: Some("Iyer".into()),
+        gender: "F".into(),
+        day_of_birth: "4".into(),
+        month_of_birth: "08".into(),
+        year_of_birth: "1993".into(),
+        address: "9 Temple Street".into(),
+        state_code: "33".into(),
+        district_code: "568".into(),
+        pincode: "600004".into(),
+        ..ProfileForm::default()
+    }
+}
+
 /// A keyring service name no other test uses.
 pub fn unique_service() -> String {
     format!("in.abhadesktop.journeys.{}", uuid())
@@ -88,12 +138,12 @@ impl App {
     /// The same machine after a restart: a new `Phr` on the same cache and keyring.
     pub async fn restart(&mut self) {
         self.phr.store().clone().close().await;
-        self.phr = phr(&self.sandbox, &self.dir, &self.key, &self.vault).await;
+        self.phr = phr(&self.sandbox, &self.dir, &self.key, &self.vault, &self.options).await;
     }
 
     /// A client of the sandbox, as the app builds one.
     pub fn client(&self) -> AbdmClient {
-        client(&self.sandbox)
+        client(&self.sandbox, &self.options)
     }
 
     pub fn clock(&self) -> Clock {
@@ -104,6 +154,11 @@ impl App {
     pub async fn staff_signed_in(&self) {
         let outcome = self.phr.staff_sign_in(PRIYA.0, PRIYA.1).await.unwrap();
         assert!(matches!(outcome, phr_core::StaffSignInOutcome::SignedIn { .. }), "{outcome:?}");
+    }
+
+    /// The database file and its key, to read it as an attacker with the key would.
+    pub fn database(&self) -> (std::path::PathBuf, String) {
+        (self.dir.path().join("cache.db"), self.key.expose_hex().to_owned())
     }
 
     pub fn otp_for(&self, to: &str) -> String {

@@ -5,6 +5,8 @@
 // Helpers outside #[test] fns are test code too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod at_rest;
+mod faults;
 mod front_desk;
 mod helpers;
 mod local;

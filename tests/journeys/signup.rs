@@ -2,22 +2,6 @@ use phr_core::{ErrorCode, Field, KycMethod, ProfileForm, SignupStep, Via};
 
 use crate::helpers::*;
 
-fn profile() -> ProfileForm {
-    ProfileForm {
-        first_name: "Kavya".into(),
-        last_name: Some("Iyer".into()),
-        gender: "F".into(),
-        day_of_birth: "4".into(),
-        month_of_birth: "08".into(),
-        year_of_birth: "1993".into(),
-        address: "9 Temple Street".into(),
-        state_code: "33".into(),
-        district_code: "568".into(),
-        pincode: "600004".into(),
-        ..ProfileForm::default()
-    }
-}
-
 #[tokio::test]
 async fn sign_up_by_mobile_with_a_profile_a_suggestion_check_and_a_password() {
     let app = start().await;

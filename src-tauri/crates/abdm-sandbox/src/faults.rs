@@ -51,6 +51,11 @@ impl Faults {
         self.lock().clear();
     }
 
+    /// The faults not yet used up.
+    pub fn pending(&self) -> Vec<Fault> {
+        self.lock().clone()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Fault>> {
         self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -163,6 +163,16 @@ impl SandboxHandle {
         self.ctx.faults.add(fault);
     }
 
+    /// The injected faults no request has used up yet (a test checks its fault
+    /// met the call it was meant for).
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        self.ctx.faults.pending()
+    }
+
+    pub fn clear_faults(&self) {
+        self.ctx.faults.clear();
+    }
+
     /// DIRECT-mode authentication requests waiting for the patient, as their PHR
     /// app (in demo mode, the demo phone) shows them.
     pub fn direct_requests(&self) -> Vec<DirectRequest> {

@@ -91,7 +91,7 @@ fn staff_sign_in(c: &mut Criterion) {
             let browser = browser.expect("browser");
             let signing_in = tokio::spawn({
                 let desk = oidc_desk.clone();
-                async move { desk.staff_sign_in_browser(Some("en")).await }
+                async move { desk.staff_sign_in_browser(Some(phr_core::UiLanguage::En)).await }
             });
             let url = loop {
                 if let Ok(url) = std::fs::read_to_string(&url_file)

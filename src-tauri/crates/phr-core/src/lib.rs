@@ -19,7 +19,7 @@ pub use clock::Clock;
 pub use config::{AppConfig, ConfigError, Mode, OidcConfig, StaffConfig, StaffSignIn, Target};
 pub use desk::{
     AccessEntry, AccessLog, AccessLogFilter, DeskAction, DeskStatus, StaffCard, StaffDesk, StaffIdentity, StaffRef,
-    StaffSignInOutcome, StaffSignUp, StaffSignedUp, StaffWay,
+    StaffSignInOutcome, StaffSignUp, StaffSignedUp, StaffWay, UiLanguage,
 };
 pub use error::{Error, ErrorCode, Field};
 pub use local::{DataLock, LocalData, client_secret, staff_secret};

@@ -23,7 +23,7 @@ use staff_identity::{AuthPlatform, Oidc, OidcSettings, Refusal};
 use tokio::sync::oneshot;
 
 pub use access_log::{AccessEntry, AccessLog, AccessLogFilter, DeskAction, StaffRef};
-pub use sign_in::{StaffSignInOutcome, StaffSignUp, StaffSignedUp};
+pub use sign_in::{StaffSignInOutcome, StaffSignUp, StaffSignedUp, UiLanguage};
 
 use crate::{Error, ErrorCode, Phr};
 

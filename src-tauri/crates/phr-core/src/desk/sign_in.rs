@@ -11,6 +11,26 @@ use staff_identity::{AuthPlatform, Login, OidcError, Prompt, Signup};
 use super::{DeskStatus, Held, StaffCard, StaffIdentity, StaffWay, State, account, platform_error, staff_error};
 use crate::{Error, ErrorCode, Phr};
 
+/// A language the UI speaks, asked of the clinic's sign-in page (`ui_locales`).
+/// Only these two: whatever else the page sends is refused before it reaches
+/// the URL the browser opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum UiLanguage {
+    En,
+    Hi,
+}
+
+impl UiLanguage {
+    pub fn tag(self) -> &'static str {
+        match self {
+            UiLanguage::En => "en",
+            UiLanguage::Hi => "hi",
+        }
+    }
+}
+
 /// How long the app waits for the browser to come back from the provider.
 const BROWSER_WAIT: Duration = Duration::from_secs(5 * 60);
 /// The platform's password rule (8 to 32 characters).
@@ -184,9 +204,9 @@ impl Phr {
     /// the system browser opens the provider's page (always asking for the
     /// password: a shared desk must not inherit the last person's session at
     /// the provider), and the answer comes back to a loopback listener.
-    pub async fn staff_sign_in_browser(&self, ui_locale: Option<&str>) -> Result<DeskStatus, Error> {
+    pub async fn staff_sign_in_browser(&self, language: Option<UiLanguage>) -> Result<DeskStatus, Error> {
         let oidc = self.discovered_oidc().await?;
-        let pending = oidc.begin(Some(Prompt::Login), ui_locale).await.map_err(oidc_error)?;
+        let pending = oidc.begin(Some(Prompt::Login), language.map(UiLanguage::tag)).await.map_err(oidc_error)?;
         let (cancel, cancelled) = tokio::sync::oneshot::channel();
         // A newer sign-in replaces (and so cancels) an older one still waiting.
         *self.desk.0.cancel.lock().unwrap_or_else(|p| p.into_inner()) = Some(cancel);

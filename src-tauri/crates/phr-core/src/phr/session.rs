@@ -164,8 +164,10 @@ impl Phr {
             return self.vault.retrieve(SecretKind::UserToken, address).await?.ok_or_else(expired);
         }
         let refresh = self.vault.retrieve(SecretKind::RefreshToken, address).await?.ok_or_else(expired)?;
+        // Only ABDM refusing the refresh token ends the sign-in; ABDM or the
+        // network failing says so, and the tokens stay for the next try.
         let reply = self.client.refresh(&refresh).await.map_err(|e| match Error::from(e) {
-            err if err.code() == ErrorCode::NetworkUnavailable => err,
+            err if matches!(err.code(), ErrorCode::NetworkUnavailable | ErrorCode::AbdmUnavailable) => err,
             _ => expired(),
         })?;
         let token = Sensitive::new(reply.token);
