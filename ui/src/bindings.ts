@@ -78,7 +78,7 @@ export const commands = {
 	/**  The link from the verification email, or the token in it. */
 	staffVerifyEmail: (link: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("staff_verify_email", { link })),
 	/**  OpenID Connect in the system browser; resolves when the browser comes back. */
-	staffSignInBrowser: (locale: string) => typedError<DeskStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("staff_sign_in_browser", { locale })),
+	staffSignInBrowser: (locale: UiLanguage) => typedError<DeskStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("staff_sign_in_browser", { locale })),
 	staffCancelSignIn: () => typedError<boolean, IpcError_Serialize>(__TAURI_INVOKE("staff_cancel_sign_in")),
 	staffSignOut: () => typedError<DeskStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("staff_sign_out")),
 	accessLog: (filter: AccessLogFilter_Deserialize) => typedError<AccessLog_Serialize, IpcError_Serialize>(__TAURI_INVOKE("access_log", { filter })),
@@ -812,6 +812,13 @@ export type StaffSignedUp = {
 };
 
 export type StaffWay = "auth-platform" | "oidc";
+
+/**
+ *  A language the UI speaks, asked of the clinic's sign-in page (`ui_locales`).
+ *  Only these two: whatever else the page sends is refused before it reaches
+ *  the URL the browser opens.
+ */
+export type UiLanguage = "en" | "hi";
 
 /**  What the front-desk screen shows of one verification. */
 export type Verification = Verification_Serialize | Verification_Deserialize;

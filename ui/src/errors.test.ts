@@ -24,6 +24,9 @@ describe("toIpcError", () => {
     expect(toIpcError("invalid args `flowId` for command `abandon_flow`: invalid type: integer `1`, expected a string").code).toBe(
       "MALFORMED_REQUEST",
     );
+    // A request body Rust cannot read at all: a lone surrogate sent past the bindings.
+    expect(toIpcError("unexpected end of hex escape at line 1 column 24").code).toBe("MALFORMED_REQUEST");
+    expect(toIpcError(`unknown thing at line 1 column 2\n${huge}`).code).toBe("INTERNAL");
   });
 
   it("keeps a known code but never the backend's text", () => {

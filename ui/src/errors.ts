@@ -15,8 +15,10 @@ function isIpcError(value: unknown): value is IpcError {
   );
 }
 
-// Tauri's words when a command's arguments do not deserialize (tauri::Error::InvalidArgs).
-const INVALID_ARGS = /^invalid args `[^`]*` for command `[^`]*`/;
+// Tauri's words when a command's arguments do not deserialize
+// (tauri::Error::InvalidArgs), or when the request is not JSON Rust can read at
+// all (serde_json's "… at line 1 column 23", e.g. for a lone surrogate).
+const INVALID_ARGS = /^invalid args `[^`]*` for command `[^`]*`|^[^\n]{1,200} at line \d+ column \d+$/;
 
 /**
  * Any rejection from a command, as an IpcError. Tauri itself rejects with a bare

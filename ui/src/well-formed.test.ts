@@ -1,5 +1,7 @@
-import { describe, expect, it, vi } from "vitest";
-import { sendOnlyWellFormedText, wellFormed } from "./well-formed";
+import { describe, expect, it } from "vitest";
+import { commands, type ProfileForm_Deserialize } from "./bindings";
+import { mockCommands } from "./test-ipc";
+import { wellFormed } from "./well-formed";
 
 describe("wellFormed", () => {
   it("replaces lone surrogates and keeps whole emoji, Devanagari and everything else", () => {
@@ -18,14 +20,14 @@ describe("wellFormed", () => {
   });
 });
 
-describe("sendOnlyWellFormedText", () => {
-  it("cleans the arguments of every call through Tauri's invoke", async () => {
-    const invoke = vi.fn(async (_cmd: string, args?: unknown) => args);
-    const internals = { invoke };
-    sendOnlyWellFormedText(internals);
-    await expect(internals.invoke("login_by_contact", { contact: "98765\uD83D" })).resolves.toEqual({
-      contact: "98765\uFFFD",
-    });
-    expect(invoke).toHaveBeenCalledWith("login_by_contact", { contact: "98765\uFFFD" }, undefined);
+describe("the bindings", () => {
+  it("send every command's text well formed, through Tauri's invoke", async () => {
+    const calls = mockCommands({ login_by_contact: () => ({ flowId: "f", sentTo: "******3210" }) });
+    await commands.loginByContact("98765\uD83D43210");
+    await commands.signupProfile("f", { firstName: "Mee\uDC00ra" } as ProfileForm_Deserialize);
+    expect(calls.map((c) => c.args)).toEqual([
+      { contact: "98765\uFFFD43210" },
+      { flowId: "f", form: { firstName: "Mee\uFFFDra" } },
+    ]);
   });
 });

@@ -3,6 +3,9 @@
 // strings cannot, so Tauri would refuse the whole call before any command runs.
 // Each lone surrogate becomes U+FFFD instead: Rust's checks then name the field
 // it is in ("a character that cannot be part of it"), and the person retypes it.
+import { invoke as tauriInvoke } from "@tauri-apps/api/core";
+
+export * from "@tauri-apps/api/core";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -16,13 +19,11 @@ export function wellFormed<T>(value: T): T {
   return value;
 }
 
-type Invoke = (cmd: string, args?: unknown, options?: unknown) => Promise<unknown>;
-
 /**
- * Every command the generated bindings call goes through Tauri's one `invoke`;
- * wrapping it here covers them all, including commands added later.
+ * Tauri's `invoke`, sending only well-formed text. The generated bindings import
+ * `invoke` from `@tauri-apps/api/core`; Vite gives them this module instead (see
+ * `vite.config.ts`), so every command, including ones added later, goes through
+ * it. Tauri's own `__TAURI_INTERNALS__.invoke` cannot be replaced: the window
+ * defines it read-only, and assigning to it stopped the UI from mounting.
  */
-export function sendOnlyWellFormedText(internals: { invoke: Invoke }): void {
-  const invoke = internals.invoke.bind(internals);
-  internals.invoke = (cmd, args, options) => invoke(cmd, wellFormed(args), options);
-}
+export const invoke: typeof tauriInvoke = (cmd, args, options) => tauriInvoke(cmd, wellFormed(args), options);
