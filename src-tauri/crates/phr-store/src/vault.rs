@@ -97,11 +97,21 @@ impl Vault {
         keyring::Entry::new(service, &format!("{}:{account}", kind.name()))
     }
 
-    // The keyring's calls block on D-Bus; they run on tokio's blocking threads.
+    // The keyring's calls block on D-Bus; they run on tokio's blocking threads,
+    // one at a time: each opens a Secret Service session, and gnome-keyring
+    // (46 to 50 at least) aborts on a burst of concurrent session openings
+    // (upstream work items 190, 196, 199). It did so here when the fault matrix
+    // ran four journeys at once; afterwards D-Bus started a new, locked daemon and
+    // every keyring call waited on an unlock prompt nobody could answer.
     async fn blocking<T: Send + 'static>(
         f: impl FnOnce() -> Result<T, keyring::Error> + Send + 'static,
     ) -> Result<T, VaultError> {
-        Ok(tokio::task::spawn_blocking(f).await??)
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        Ok(tokio::task::spawn_blocking(move || {
+            let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            f()
+        })
+        .await??)
     }
 
     pub async fn persist(&self, kind: SecretKind, account: &str, secret: &Sensitive<String>) -> Result<(), VaultError> {
