@@ -22,6 +22,6 @@ pub use desk::DeskStaff;
 pub use error::StoreError;
 pub use flows::SavedFlow;
 pub use key::{DbKey, KeyError, SALT_LEN};
-pub use people::{Person, PersonRecord};
+pub use people::{Person, PersonRecord, SEARCH_RANKED};
 pub use sessions::SessionRecord;
 pub use vault::{SecretKind, Vault, VaultError};

@@ -1,4 +1,4 @@
-use phr_store::{AuditFilter, ByStaff, DbKey, DeskStaff, PersonRecord, SavedFlow, Store, StoreError};
+use phr_store::{AuditFilter, ByStaff, DbKey, DeskStaff, PersonRecord, SEARCH_RANKED, SavedFlow, Store, StoreError};
 use tempfile::TempDir;
 
 async fn open() -> (TempDir, Store, DbKey) {
@@ -112,6 +112,30 @@ async fn search_finds_people_by_name_prefix_address_and_masked_digits() {
     assert_eq!(names(store.search_people("2109", 20).await.unwrap()), ["Asha Verma"]);
     assert!(store.search_people("\"OR NEAR(", 20).await.unwrap().is_empty(), "FTS syntax is plain text");
     assert!(store.search_people("", 20).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_common_name_ranks_the_newest_matches_and_another_word_finds_an_older_one() {
+    let (_dir, store, _) = open().await;
+    let person = |n: u32| {
+        let mut record = asha();
+        record.full_name = if n == 0 { "Kumar Oldest".into() } else { format!("Kumar Number{n}") };
+        record.addresses = vec![format!("kumar.{n}@sbx")];
+        record.default_address = None;
+        record
+    };
+    let people: Vec<_> = (0..SEARCH_RANKED + 50).map(person).collect();
+    store.save_people(&people, 1).await.unwrap();
+
+    let found = store.search_people("kumar", 20).await.unwrap();
+    assert_eq!(found.len(), 20);
+    let newest_ranked = people.len() - SEARCH_RANKED as usize;
+    for p in &found {
+        let n: usize = p.record.addresses[0].trim_start_matches("kumar.").trim_end_matches("@sbx").parse().unwrap();
+        assert!(n >= newest_ranked, "{} is not among the newest {SEARCH_RANKED} matches", p.record.full_name);
+    }
+    let older = store.search_people("kumar old", 20).await.unwrap();
+    assert_eq!(older.iter().map(|p| p.record.full_name.as_str()).collect::<Vec<_>>(), ["Kumar Oldest"]);
 }
 
 #[tokio::test]
