@@ -385,8 +385,8 @@ async fn attempt(app: &App, step: Step, ready: &Ready, wrong_otp: Option<&str>) 
     }
 }
 
-/// What a failed step must not change: the people saved here, the flows in
-/// progress, who is signed in, and the desk's list.
+/// What a failed step must not change: the person saved here, the flows in
+/// progress, and who is signed in.
 async fn saved(app: &App, with_session: bool) -> String {
     let people = app.phr.store().person_by_address("asha.verma@sbx").await.unwrap().map(|p| p.record);
     let flows: Vec<String> = app.phr.flows_in_progress().await.unwrap().into_iter().map(|f| format!("{f:?}")).collect();
@@ -446,7 +446,7 @@ async fn cell(step: Step, trouble: Trouble) -> Cell {
         Trouble::NoCallback => {
             app.client().register_bridge("http://127.0.0.1:9").await.unwrap();
             let result = attempt(&app, step, &ready, None).await;
-            app.client().register_bridge(&app.bridge_url.clone().unwrap()).await.unwrap();
+            app.client().register_bridge(app.bridge_url.as_deref().unwrap()).await.unwrap();
             result
         }
         Trouble::Slow | Trouble::Status(_) | Trouble::NotJson | Trouble::Dropped => {

@@ -1,3 +1,4 @@
+use abdm_types::Sensitive;
 use phr_core::{ErrorCode, Verified};
 
 use crate::helpers::*;
@@ -145,6 +146,33 @@ async fn an_expired_token_is_refreshed_and_a_dead_session_says_so() {
 }
 
 #[tokio::test]
+async fn a_sign_in_is_one_keyring_entry_and_one_kept_apart_by_an_earlier_version_still_works() {
+    use phr_store::SecretKind::{RefreshToken, UserSignIn, UserToken};
+    let mut app = start().await;
+    let asha = "asha.verma@sbx";
+    let flow = app.phr.login_by_address(asha, true).await.unwrap();
+    app.phr.login_with_password(&flow.id, "Hyd3rabad!Rain").await.unwrap();
+    let entry = app.vault.retrieve(UserSignIn, asha).await.unwrap().expect("one entry");
+    let held: serde_json::Value = serde_json::from_str(entry.expose()).unwrap();
+    let (access, refresh) = (held["access"].as_str().unwrap(), held["refresh"].as_str().expect("both tokens in it"));
+    assert!(app.vault.retrieve(UserToken, asha).await.unwrap().is_none(), "nothing written apart");
+
+    // As versions before kept it: the two tokens in two entries.
+    app.vault.persist(UserToken, asha, &Sensitive::new(access.to_owned())).await.unwrap();
+    app.vault.persist(RefreshToken, asha, &Sensitive::new(refresh.to_owned())).await.unwrap();
+    app.forget_tokens(asha).await;
+    app.restart().await;
+    app.sandbox.clock().advance(31 * 60);
+    app.phr.add_address("asha.upgrade").await.expect("the old entries still sign her in, and refresh");
+    assert!(app.token_of(asha).await.is_some(), "the refresh wrote the one entry");
+
+    app.phr.logout().await.unwrap();
+    for kind in [UserSignIn, UserToken, RefreshToken] {
+        assert!(app.vault.retrieve(kind, asha).await.unwrap().is_none(), "{kind:?} left behind");
+    }
+}
+
+#[tokio::test]
 async fn offline_the_session_reads_and_logout_still_wipes_the_tokens() {
     let app = start().await;
     asha_by_mobile(&app, "asha.verma@sbx").await;
@@ -155,7 +183,7 @@ async fn offline_the_session_reads_and_logout_still_wipes_the_tokens() {
     assert_eq!(session.person.full_name, "Asha Verma");
     assert_eq!(phr.add_address("asha.offline").await.unwrap_err().code(), ErrorCode::NetworkUnavailable);
     phr.logout().await.unwrap();
-    assert!(vault.retrieve(phr_store::SecretKind::UserToken, "asha.verma@sbx").await.unwrap().is_none());
+    assert!(vault.retrieve(phr_store::SecretKind::UserSignIn, "asha.verma@sbx").await.unwrap().is_none());
 }
 
 #[tokio::test]

@@ -63,11 +63,11 @@ fn flow_step(c: &mut Criterion) {
     let token = Sensitive::new("x".repeat(600));
     group.bench_function("keyring: store one token", |b| {
         b.to_async(&runtime).iter(|| async {
-            vault.persist(phr_store::SecretKind::UserToken, "bench@sbx", &token).await.expect("stored")
+            vault.persist(phr_store::SecretKind::UserSignIn, "bench@sbx", &token).await.expect("stored")
         })
     });
     group.finish();
-    runtime.block_on(vault.delete(phr_store::SecretKind::UserToken, "bench@sbx")).expect("removed");
+    runtime.block_on(vault.delete(phr_store::SecretKind::UserSignIn, "bench@sbx")).expect("removed");
     runtime.block_on(phr.logout()).expect("logout");
 }
 

@@ -7,9 +7,13 @@ use crate::{Store, StoreError};
 pub enum SecretKind {
     /// The SQLCipher key of the local cache.
     DatabaseKey,
-    /// A user's access token, per ABHA address.
+    /// A user's sign-in, per ABHA address: the access and refresh tokens in one
+    /// entry, so signing in or refreshing is one keyring write.
+    UserSignIn,
+    /// A user's access token, per ABHA address, as versions before the one
+    /// entry kept it: read when `UserSignIn` is missing, removed at logout.
     UserToken,
-    /// A user's refresh token, per ABHA address.
+    /// A user's refresh token, as versions before the one entry kept it.
     RefreshToken,
     /// The ABDM client secret of this installation.
     ClientSecret,
@@ -26,6 +30,7 @@ impl SecretKind {
     fn name(self) -> &'static str {
         match self {
             SecretKind::DatabaseKey => "database-key",
+            SecretKind::UserSignIn => "user-sign-in",
             SecretKind::UserToken => "user-token",
             SecretKind::RefreshToken => "refresh-token",
             SecretKind::ClientSecret => "client-secret",

@@ -6,12 +6,13 @@ mod login;
 mod places;
 mod session;
 mod signup;
+mod tokens;
 mod verify;
 
 use abdm_client::{AbdmClient, Contact};
 use abdm_types::{AbhaAddress, Email, Mobile, Otp, Password, Sensitive};
 use base64::Engine;
-use phr_store::{PersonRecord, SavedFlow, SecretKind, Store, Vault};
+use phr_store::{PersonRecord, SavedFlow, Store, Vault};
 use serde::{Serialize, de::DeserializeOwned};
 
 use tokio::sync::broadcast;
@@ -220,12 +221,7 @@ impl Phr {
     async fn signed_in(&self, flow_id: &str, tokens: Tokens, known: Known) -> Result<SignedIn, Error> {
         let profile = self.client.profile(&tokens.access).await?;
         let address = profile.id.as_str();
-        self.vault.persist(SecretKind::UserToken, address, &tokens.access).await?;
-        match &tokens.refresh {
-            Some(refresh) => self.vault.persist(SecretKind::RefreshToken, address, refresh).await?,
-            // A refresh token of an earlier sign-in belongs to an older session.
-            None => self.vault.delete(SecretKind::RefreshToken, address).await?,
-        }
+        self.hold_tokens(address, &tokens).await?;
         let mut addresses = vec![profile.id.clone()];
         addresses.extend(known.same_person.into_iter().filter(|a| a != address));
         let record = PersonRecord {

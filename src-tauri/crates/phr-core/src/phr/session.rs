@@ -2,10 +2,10 @@
 //! signed in, the default, resetting the password, logging out.
 
 use abdm_types::Sensitive;
-use phr_store::{Person, PersonRecord, SecretKind, SessionRecord};
+use phr_store::{Person, PersonRecord, SessionRecord};
 use serde::Serialize;
 
-use super::{Change, Phr, new_password, token_expiry};
+use super::{Change, Phr, Tokens, new_password, token_expiry};
 use crate::{Error, ErrorCode};
 
 /// The audit action that records the "Personal Data Processing Consent".
@@ -160,24 +160,26 @@ impl Phr {
     async fn token_for(&self, session: &SessionRecord) -> Result<Sensitive<String>, Error> {
         let expired = || Error::input(ErrorCode::SessionExpired, "the sign-in has ended");
         let address = session.address.as_str();
+        let held = self.held_tokens(address).await?.ok_or_else(expired)?;
         if session.expires_at > self.clock.now() {
-            return self.vault.retrieve(SecretKind::UserToken, address).await?.ok_or_else(expired);
+            return Ok(held.access);
         }
-        let refresh = self.vault.retrieve(SecretKind::RefreshToken, address).await?.ok_or_else(expired)?;
+        let refresh = held.refresh.ok_or_else(expired)?;
         // Only ABDM refusing the refresh token ends the sign-in; ABDM or the
         // network failing says so, and the tokens stay for the next try.
         let reply = self.client.refresh(&refresh).await.map_err(|e| match Error::from(e) {
             err if matches!(err.code(), ErrorCode::NetworkUnavailable | ErrorCode::AbdmUnavailable) => err,
             _ => expired(),
         })?;
-        let token = Sensitive::new(reply.token);
-        self.vault.persist(SecretKind::UserToken, address, &token).await?;
-        if let Some(refresh) = reply.refresh_token {
-            self.vault.persist(SecretKind::RefreshToken, address, &Sensitive::new(refresh)).await?;
-        }
-        let expires_at = token_expiry(&token).unwrap_or(self.clock.now());
+        // Without a new refresh token in the answer, the one held still serves.
+        let tokens = Tokens {
+            access: Sensitive::new(reply.token),
+            refresh: Some(reply.refresh_token.map_or(refresh, Sensitive::new)),
+        };
+        self.hold_tokens(address, &tokens).await?;
+        let expires_at = token_expiry(&tokens.access).unwrap_or(self.clock.now());
         self.store.extend_session(address, expires_at).await?;
-        Ok(token)
+        Ok(tokens.access)
     }
 
     /// Records that the address in use agreed to this app processing its profile.
@@ -253,16 +255,13 @@ impl Phr {
         let now = self.clock.now();
         for address in &addresses {
             let Some(session) = self.store.session(address).await? else { continue };
-            let token = self.vault.retrieve(SecretKind::UserToken, address).await?;
-            let refresh = self.vault.retrieve(SecretKind::RefreshToken, address).await?;
-            if let Some(token) = token.filter(|_| session.expires_at > now) {
-                let refresh = refresh.unwrap_or_else(|| Sensitive::new(String::new()));
-                if let Err(err) = self.client.logout(&token, &refresh).await {
+            if let Some(held) = self.held_tokens(address).await?.filter(|_| session.expires_at > now) {
+                let refresh = held.refresh.unwrap_or_else(|| Sensitive::new(String::new()));
+                if let Err(err) = self.client.logout(&held.access, &refresh).await {
                     tracing::warn!(code = ?Error::from(err).code(), "ABDM did not take the logout; ending it here only");
                 }
             }
-            self.vault.delete(SecretKind::UserToken, address).await?;
-            self.vault.delete(SecretKind::RefreshToken, address).await?;
+            self.drop_tokens(address).await?;
             self.store.close_session(address).await?;
         }
         self.store.append_audit(now, &active.address, "logged-out", Some(&active.address)).await?;
@@ -277,8 +276,7 @@ impl Phr {
     pub async fn forget_everyone(&self) -> Result<(), Error> {
         self.staff_sign_out().await?;
         for address in self.store.forget_people().await? {
-            self.vault.delete(SecretKind::UserToken, &address).await?;
-            self.vault.delete(SecretKind::RefreshToken, &address).await?;
+            self.drop_tokens(&address).await?;
         }
         self.store.append_audit(self.clock.now(), "demo", "demo-reset", None).await?;
         self.report(Change::Session(None));
