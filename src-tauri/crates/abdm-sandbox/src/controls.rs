@@ -15,6 +15,7 @@ use crate::{
     ctx::{Ctx, body},
     error::Fail,
     faults::Fault,
+    gateway::DirectRequest,
     world::SentOtp,
 };
 
@@ -24,6 +25,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/mailbox", get(mailbox))
         .route("/clock", get(clock).post(advance_clock))
         .route("/faults", post(add_fault).delete(clear_faults))
+        .route("/direct", get(direct_requests).post(answer_direct))
 }
 
 #[derive(Deserialize)]
@@ -68,4 +70,39 @@ async fn add_fault(State(ctx): State<Ctx>, bytes: axum::body::Bytes) -> Result<S
 async fn clear_faults(State(ctx): State<Ctx>) -> StatusCode {
     ctx.faults.clear();
     StatusCode::NO_CONTENT
+}
+
+/// DIRECT-mode requests waiting for the patient, as their PHR app lists them.
+async fn direct_requests(State(ctx): State<Ctx>) -> Json<Vec<DirectRequest>> {
+    Json(ctx.direct_requests())
+}
+
+/// The patient's answer to a DIRECT request: the one with `transactionId`, or
+/// the newest open one for `patient` (an ABHA address). A HIP's own tests drive
+/// the DIRECT mode over HTTP with this, as the in-process handle does.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DirectAnswer {
+    transaction_id: Option<String>,
+    patient: Option<String>,
+    grant: bool,
+}
+
+async fn answer_direct(State(ctx): State<Ctx>, bytes: axum::body::Bytes) -> Result<Json<Value>, Fail> {
+    let answer: DirectAnswer = body(&bytes)?;
+    let transaction_id = match (answer.transaction_id, answer.patient) {
+        (Some(id), None) => id,
+        (None, Some(patient)) => {
+            let newest = ctx.direct_requests().into_iter().rfind(|r| r.patient == patient);
+            newest.ok_or(Fail::UnknownTransaction)?.transaction_id
+        }
+        _ => {
+            let reason = "give either transactionId or patient".to_owned();
+            return Err(Fail::BadRequest { field: "transactionId", reason });
+        }
+    };
+    if !ctx.answer_direct(&transaction_id, answer.grant) {
+        return Err(Fail::UnknownTransaction);
+    }
+    Ok(Json(json!({"transactionId": transaction_id, "status": if answer.grant { "GRANTED" } else { "DENIED" }})))
 }

@@ -172,6 +172,45 @@ async fn each_documented_failure_comes_back_as_a_callback_error() {
 }
 
 #[tokio::test]
+async fn a_hips_tests_answer_direct_requests_over_http() {
+    let d = desk().await;
+    let url = format!("{}/_sandbox/direct", d.t.sandbox.url());
+    let answer = |body: Value| {
+        let (http, url) = (d.http.clone(), url.clone());
+        async move {
+            let reply = http.post(url).json(&body).send().await.unwrap();
+            (reply.status().as_u16(), reply.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let first = d.init("asha.verma@sbx", AuthPurpose::Kyc, GatewayAuthMode::Direct).await.auth.unwrap().transaction_id;
+    let newest = d.init("asha.verma@sbx", AuthPurpose::Kyc, GatewayAuthMode::Direct).await.auth.unwrap().transaction_id;
+    let listed: Vec<Value> = d.http.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1]["transactionId"], newest.as_str());
+
+    // By address: the newest open request is the one answered.
+    let (status, body) = answer(json!({"patient": "asha.verma@sbx", "grant": true})).await;
+    assert_eq!(
+        (status, body["transactionId"].as_str(), body["status"].as_str()),
+        (200, Some(newest.as_str()), Some("GRANTED"))
+    );
+    let Callback::Notify(notify) = d.bridge.wait(&newest, WAIT).await.unwrap() else { panic!() };
+    assert_eq!(notify.auth.status, "GRANTED");
+
+    // By transaction id, a denial.
+    assert_eq!(answer(json!({"transactionId": first, "grant": false})).await.0, 200);
+    let Callback::Notify(notify) = d.bridge.wait(&first, WAIT).await.unwrap() else { panic!() };
+    assert_eq!(notify.auth.status, "DENIED");
+
+    // Nothing open, both or neither named, a field that is not there: refused.
+    assert!(answer(json!({"transactionId": first, "grant": true})).await.0 >= 400, "answered once");
+    assert!(answer(json!({"patient": "meera.nair@sbx", "grant": true})).await.0 >= 400);
+    assert_eq!(answer(json!({"grant": true})).await.0, 400);
+    assert_eq!(answer(json!({"transactionId": first, "patient": "asha.verma@sbx", "grant": true})).await.0, 400);
+    assert_eq!(answer(json!({"transactionId": first, "approve": true})).await.0, 400);
+}
+
+#[tokio::test]
 async fn a_direct_request_the_patient_left_unanswered_expires() {
     let d = desk().await;
     let txn = d.init("asha.verma@sbx", AuthPurpose::Kyc, GatewayAuthMode::Direct).await.auth.unwrap().transaction_id;
