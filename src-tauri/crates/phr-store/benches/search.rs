@@ -3,6 +3,8 @@
 //! Run with `cargo bench -p phr-store --bench search`; it prints each query
 //! class's p50 and p95 over 1,000 single searches first.
 
+#![allow(clippy::print_stdout, reason = "a bench reports on the terminal")]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use phr_store::{DbKey, PersonRecord, Store};
 
