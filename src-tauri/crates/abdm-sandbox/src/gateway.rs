@@ -42,6 +42,10 @@ pub struct UserAuth {
     pub wrong_attempts: u32,
     /// Confirmed, denied or answered: nothing more can happen to it.
     pub closed: bool,
+    /// Order of opening: requests opened within one second expire together,
+    /// and "the newest for an address" must still be one of them.
+    #[serde(default)]
+    pub opened: u64,
 }
 
 /// A DIRECT-mode request waiting for the patient, as their PHR app lists it.
@@ -148,6 +152,7 @@ pub(crate) async fn init(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Byte
                     }
                     GatewayAuthMode::Demographics | GatewayAuthMode::Direct => None,
                 };
+                let opened = world.user_auths.values().map(|a| a.opened + 1).max().unwrap_or(0);
                 world.user_auths.insert(
                     transaction_id.clone(),
                     UserAuth {
@@ -160,6 +165,7 @@ pub(crate) async fn init(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Byte
                         expires_at,
                         wrong_attempts: 0,
                         closed: false,
+                        opened,
                     },
                 );
                 let meta = json!({"hint": null, "expiry": timestamp(expires_at * 1000)});
@@ -360,14 +366,18 @@ impl Ctx {
         });
     }
 
-    /// DIRECT-mode requests waiting for the patient.
+    /// DIRECT-mode requests waiting for the patient, oldest first.
     pub(crate) fn direct_requests(&self) -> Vec<DirectRequest> {
         let now = self.now();
-        let mut waiting: Vec<DirectRequest> = self
-            .world()
+        let world = self.world();
+        let mut waiting: Vec<&UserAuth> = world
             .user_auths
             .values()
             .filter(|a| a.mode == GatewayAuthMode::Direct && !a.closed && a.expires_at >= now)
+            .collect();
+        waiting.sort_by_key(|a| a.opened);
+        waiting
+            .into_iter()
             .map(|a| DirectRequest {
                 transaction_id: a.transaction_id.clone(),
                 patient: a.patient.clone(),
@@ -375,9 +385,7 @@ impl Ctx {
                 purpose: a.purpose,
                 expires_at: a.expires_at,
             })
-            .collect();
-        waiting.sort_by_key(|r| r.expires_at);
-        waiting
+            .collect()
     }
 
     /// The patient approves or denies a DIRECT request; the requester is notified.
