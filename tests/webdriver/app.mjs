@@ -59,7 +59,11 @@ export async function launchApp(env = {}) {
     { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } },
   );
   try {
+    // tauri-driver forwards the session to WebKitWebDriver, which it starts
+    // beside itself; asked before that one listens, it answers "Connection
+    // refused" (seen once in the test command on a loaded machine).
     await waitForPort(port, driver, 10_000);
+    await waitForPort(nativePort, driver, 10_000);
     const browser = await remote({
       hostname: "127.0.0.1",
       port,
