@@ -275,3 +275,18 @@ fn open_in_browser(opener: &[String], url: &str) -> Result<(), Error> {
     });
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::UiLanguage;
+
+    #[test]
+    fn only_the_uis_two_languages_reach_the_sign_in_page() {
+        for (sent, tag) in [("\"en\"", "en"), ("\"hi\"", "hi")] {
+            assert_eq!(serde_json::from_str::<UiLanguage>(sent).map(UiLanguage::tag).ok(), Some(tag));
+        }
+        for hostile in ["\"fr\"", "\"EN\"", "\"hi-IN\"", "\"\"", "\"<script>\"", "1", "null"] {
+            assert!(serde_json::from_str::<UiLanguage>(hostile).is_err(), "{hostile} was taken");
+        }
+    }
+}

@@ -139,6 +139,33 @@ async fn a_common_name_ranks_the_newest_matches_and_another_word_finds_an_older_
 }
 
 #[tokio::test]
+async fn a_cache_from_before_the_prefix_index_keeps_finding_its_people() {
+    use sqlx::Connection;
+    let (dir, store, key) = open().await;
+    store.save_person(&asha(), 1).await.unwrap();
+    store.close().await;
+    // Back to the search table as it was before the migration, with its rows.
+    let path = dir.path().join("cache.db");
+    let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    for sql in [
+        format!("PRAGMA key = \"x'{}'\"", key.expose_hex()),
+        "CREATE VIRTUAL TABLE old_search USING fts5 (text, tokenize = \"unicode61 categories 'L* N* Co M*'\")".into(),
+        "INSERT INTO old_search (rowid, text) SELECT rowid, text FROM people_search".into(),
+        "DROP TABLE people_search".into(),
+        "ALTER TABLE old_search RENAME TO people_search".into(),
+        "DELETE FROM _sqlx_migrations WHERE version = 20261203000000".into(),
+    ] {
+        sqlx::query(&sql).execute(&mut db).await.unwrap();
+    }
+    db.close().await.unwrap();
+
+    let store = Store::open(&path, &key).await.unwrap();
+    let found = store.search_people("as ver", 20).await.unwrap();
+    assert_eq!(found.iter().map(|p| p.record.full_name.as_str()).collect::<Vec<_>>(), ["Asha Verma"]);
+    assert_eq!(store.search_people("2109", 20).await.unwrap().len(), 1, "the masked number too");
+}
+
+#[tokio::test]
 async fn hindi_names_are_searchable_by_whole_words_and_prefixes() {
     let (_dir, store, _) = open().await;
     let mut record = asha();
