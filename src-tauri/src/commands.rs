@@ -12,8 +12,8 @@ use crate::{IpcError, startup::Started};
 
 type Reply<T> = Result<T, IpcError>;
 
-fn phr<'a>(app: &'a State<'_, Started>) -> Result<&'a Phr, IpcError> {
-    Ok(app.data.phr()?)
+async fn phr<'a>(app: &'a State<'_, Started>) -> Result<&'a Phr, IpcError> {
+    Ok(app.data().await?.phr()?)
 }
 
 #[tauri::command]
@@ -27,14 +27,14 @@ pub fn app_info(app: State<'_, Started>) -> AppInfo {
 /// Whether the saved data is open, or waits for a passphrase (no keyring).
 #[tauri::command]
 #[specta::specta]
-pub fn data_lock(app: State<'_, Started>) -> DataLock {
-    app.data.lock()
+pub async fn data_lock(app: State<'_, Started>) -> Reply<DataLock> {
+    Ok(app.data().await?.lock())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock(app: State<'_, Started>, passphrase: String) -> Reply<DataLock> {
-    Ok(app.data.unlock(&passphrase).await?)
+    Ok(app.data().await?.unlock(&passphrase).await?)
 }
 
 // ---- Who is signed in ----
@@ -42,7 +42,7 @@ pub async fn unlock(app: State<'_, Started>, passphrase: String) -> Reply<DataLo
 #[tauri::command]
 #[specta::specta]
 pub async fn session(app: State<'_, Started>) -> Reply<Option<Session>> {
-    let session = phr(&app)?.session().await?;
+    let session = phr(&app).await?.session().await?;
     // The page's last start-up call: scripts/measure-launch times launch to here.
     tracing::debug!("session read");
     Ok(session)
@@ -51,13 +51,13 @@ pub async fn session(app: State<'_, Started>) -> Reply<Option<Session>> {
 #[tauri::command]
 #[specta::specta]
 pub async fn flows_in_progress(app: State<'_, Started>) -> Reply<Vec<Change>> {
-    Ok(phr(&app)?.flows_in_progress().await?)
+    Ok(phr(&app).await?.flows_in_progress().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn abandon_flow(app: State<'_, Started>, flow_id: String) -> Reply<()> {
-    Ok(phr(&app)?.abandon_flow(&flow_id).await?)
+    Ok(phr(&app).await?.abandon_flow(&flow_id).await?)
 }
 
 // ---- Login ----
@@ -65,37 +65,37 @@ pub async fn abandon_flow(app: State<'_, Started>, flow_id: String) -> Reply<()>
 #[tauri::command]
 #[specta::specta]
 pub async fn login_by_contact(app: State<'_, Started>, contact: String) -> Reply<LoginFlow> {
-    Ok(phr(&app)?.login_by_contact(&contact).await?)
+    Ok(phr(&app).await?.login_by_contact(&contact).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn login_by_abha_number(app: State<'_, Started>, number: String, year_of_birth: String) -> Reply<LoginFlow> {
-    Ok(phr(&app)?.login_by_abha_number(&number, &year_of_birth).await?)
+    Ok(phr(&app).await?.login_by_abha_number(&number, &year_of_birth).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn login_by_address(app: State<'_, Started>, address: String, with_password: bool) -> Reply<LoginFlow> {
-    Ok(phr(&app)?.login_by_address(&address, with_password).await?)
+    Ok(phr(&app).await?.login_by_address(&address, with_password).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn login_verify_otp(app: State<'_, Started>, flow_id: String, otp: String) -> Reply<Verified> {
-    Ok(phr(&app)?.login_verify_otp(&flow_id, &otp).await?)
+    Ok(phr(&app).await?.login_verify_otp(&flow_id, &otp).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn login_with_password(app: State<'_, Started>, flow_id: String, password: String) -> Reply<SignedIn> {
-    Ok(phr(&app)?.login_with_password(&flow_id, &password).await?)
+    Ok(phr(&app).await?.login_with_password(&flow_id, &password).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn login_choose(app: State<'_, Started>, flow_id: String, address: String) -> Reply<SignedIn> {
-    Ok(phr(&app)?.login_choose(&flow_id, &address).await?)
+    Ok(phr(&app).await?.login_choose(&flow_id, &address).await?)
 }
 
 // ---- Sign-up ----
@@ -103,74 +103,74 @@ pub async fn login_choose(app: State<'_, Started>, flow_id: String, address: Str
 #[tauri::command]
 #[specta::specta]
 pub async fn signup_by_contact(app: State<'_, Started>, contact: String) -> Reply<SignupFlow> {
-    Ok(phr(&app)?.signup_by_contact(&contact).await?)
+    Ok(phr(&app).await?.signup_by_contact(&contact).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn kyc_methods(app: State<'_, Started>, number: String) -> Reply<Vec<KycMethod>> {
-    Ok(phr(&app)?.kyc_methods(&number).await?)
+    Ok(phr(&app).await?.kyc_methods(&number).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn signup_by_abha_number(app: State<'_, Started>, number: String, method: KycMethod) -> Reply<SignupFlow> {
-    Ok(phr(&app)?.signup_by_abha_number(&number, method).await?)
+    Ok(phr(&app).await?.signup_by_abha_number(&number, method).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn signup_resend_otp(app: State<'_, Started>, flow_id: String) -> Reply<SignupFlow> {
-    Ok(phr(&app)?.signup_resend_otp(&flow_id).await?)
+    Ok(phr(&app).await?.signup_resend_otp(&flow_id).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn signup_verify_otp(app: State<'_, Started>, flow_id: String, otp: String) -> Reply<SignupFlow> {
-    Ok(phr(&app)?.signup_verify_otp(&flow_id, &otp).await?)
+    Ok(phr(&app).await?.signup_verify_otp(&flow_id, &otp).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn signup_choose_existing(app: State<'_, Started>, flow_id: String, address: String) -> Reply<SignedIn> {
-    Ok(phr(&app)?.signup_choose_existing(&flow_id, &address).await?)
+    Ok(phr(&app).await?.signup_choose_existing(&flow_id, &address).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn signup_profile(app: State<'_, Started>, flow_id: String, form: ProfileForm) -> Reply<SignupFlow> {
-    Ok(phr(&app)?.signup_profile(&flow_id, &form).await?)
+    Ok(phr(&app).await?.signup_profile(&flow_id, &form).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn signup_keep_draft(app: State<'_, Started>, flow_id: String, form: ProfileForm) -> Reply<()> {
-    Ok(phr(&app)?.signup_keep_draft(&flow_id, &form).await?)
+    Ok(phr(&app).await?.signup_keep_draft(&flow_id, &form).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn signup_with_kyc(app: State<'_, Started>, flow_id: String) -> Reply<SignupFlow> {
-    Ok(phr(&app)?.signup_with_kyc(&flow_id).await?)
+    Ok(phr(&app).await?.signup_with_kyc(&flow_id).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn address_available(app: State<'_, Started>, name: String) -> Reply<bool> {
-    Ok(phr(&app)?.address_available(&name).await?)
+    Ok(phr(&app).await?.address_available(&name).await?)
 }
 
 /// The LGD states, for the profile form's picker.
 #[tauri::command]
 #[specta::specta]
 pub async fn states(app: State<'_, Started>) -> Reply<Vec<Place>> {
-    Ok(phr(&app)?.states().await?)
+    Ok(phr(&app).await?.states().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn districts(app: State<'_, Started>, state_code: String) -> Reply<Vec<Place>> {
-    Ok(phr(&app)?.districts(&state_code).await?)
+    Ok(phr(&app).await?.districts(&state_code).await?)
 }
 
 /// `password` and `confirm` both or neither: an address may have no password.
@@ -184,7 +184,10 @@ pub async fn signup_create(
     confirm: Option<String>,
 ) -> Reply<SignedIn> {
     let password = password.map(|p| (p, confirm.unwrap_or_default()));
-    Ok(phr(&app)?.signup_create(&flow_id, &name, password.as_ref().map(|(p, c)| (p.as_str(), c.as_str()))).await?)
+    Ok(phr(&app)
+        .await?
+        .signup_create(&flow_id, &name, password.as_ref().map(|(p, c)| (p.as_str(), c.as_str())))
+        .await?)
 }
 
 /// The password rules `password` does not meet yet, for the live checklist.
@@ -200,7 +203,7 @@ pub fn password_rules(password: String) -> Vec<abdm_types::PasswordRule> {
 #[tauri::command]
 #[specta::specta]
 pub async fn agree_to_processing(app: State<'_, Started>) -> Reply<Session> {
-    Ok(phr(&app)?.agree_to_processing().await?)
+    Ok(phr(&app).await?.agree_to_processing().await?)
 }
 
 /// The QR code of an address, as SVG.
@@ -213,31 +216,31 @@ pub fn address_qr(address: String) -> Reply<String> {
 #[tauri::command]
 #[specta::specta]
 pub async fn add_address(app: State<'_, Started>, name: String) -> Reply<Session> {
-    Ok(phr(&app)?.add_address(&name).await?)
+    Ok(phr(&app).await?.add_address(&name).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn switch_address(app: State<'_, Started>, address: String) -> Reply<Session> {
-    Ok(phr(&app)?.switch_address(&address).await?)
+    Ok(phr(&app).await?.switch_address(&address).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_default_address(app: State<'_, Started>, address: String) -> Reply<Session> {
-    Ok(phr(&app)?.set_default_address(&address).await?)
+    Ok(phr(&app).await?.set_default_address(&address).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn reset_password(app: State<'_, Started>, password: String, confirm: String) -> Reply<()> {
-    Ok(phr(&app)?.reset_password(&password, &confirm).await?)
+    Ok(phr(&app).await?.reset_password(&password, &confirm).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn logout(app: State<'_, Started>) -> Reply<()> {
-    Ok(phr(&app)?.logout().await?)
+    Ok(phr(&app).await?.logout().await?)
 }
 
 // ---- Staff at the front desk ----
@@ -245,84 +248,84 @@ pub async fn logout(app: State<'_, Started>) -> Reply<()> {
 #[tauri::command]
 #[specta::specta]
 pub async fn desk_status(app: State<'_, Started>) -> Reply<DeskStatus> {
-    Ok(phr(&app)?.desk_status().await?)
+    Ok(phr(&app).await?.desk_status().await?)
 }
 
 /// Someone is using the desk (the UI reports input now and then).
 #[tauri::command]
 #[specta::specta]
 pub async fn desk_activity(app: State<'_, Started>) -> Reply<DeskStatus> {
-    Ok(phr(&app)?.desk_activity().await?)
+    Ok(phr(&app).await?.desk_activity().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn lock_desk(app: State<'_, Started>) -> Reply<DeskStatus> {
-    Ok(phr(&app)?.lock_desk().await?)
+    Ok(phr(&app).await?.lock_desk().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn staff_sign_in(app: State<'_, Started>, email: String, password: String) -> Reply<StaffSignInOutcome> {
-    Ok(phr(&app)?.staff_sign_in(&email, &password).await?)
+    Ok(phr(&app).await?.staff_sign_in(&email, &password).await?)
 }
 
 /// The lock screen: the person the desk waits for types their password.
 #[tauri::command]
 #[specta::specta]
 pub async fn staff_unlock(app: State<'_, Started>, password: String) -> Reply<StaffSignInOutcome> {
-    Ok(phr(&app)?.staff_unlock(&password).await?)
+    Ok(phr(&app).await?.staff_unlock(&password).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn staff_sign_up(app: State<'_, Started>, form: StaffSignUp) -> Reply<StaffSignedUp> {
-    Ok(phr(&app)?.staff_sign_up(&form).await?)
+    Ok(phr(&app).await?.staff_sign_up(&form).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn staff_send_verification(app: State<'_, Started>, email: String) -> Reply<StaffSignedUp> {
-    Ok(phr(&app)?.staff_send_verification(&email).await?)
+    Ok(phr(&app).await?.staff_send_verification(&email).await?)
 }
 
 /// The link from the verification email, or the token in it.
 #[tauri::command]
 #[specta::specta]
 pub async fn staff_verify_email(app: State<'_, Started>, link: String) -> Reply<()> {
-    Ok(phr(&app)?.staff_verify_email(&link).await?)
+    Ok(phr(&app).await?.staff_verify_email(&link).await?)
 }
 
 /// OpenID Connect in the system browser; resolves when the browser comes back.
 #[tauri::command]
 #[specta::specta]
 pub async fn staff_sign_in_browser(app: State<'_, Started>, locale: UiLanguage) -> Reply<DeskStatus> {
-    Ok(phr(&app)?.staff_sign_in_browser(Some(locale)).await?)
+    Ok(phr(&app).await?.staff_sign_in_browser(Some(locale)).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn staff_cancel_sign_in(app: State<'_, Started>) -> Reply<bool> {
-    Ok(phr(&app)?.staff_cancel_sign_in())
+pub async fn staff_cancel_sign_in(app: State<'_, Started>) -> Reply<bool> {
+    Ok(phr(&app).await?.staff_cancel_sign_in())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn staff_sign_out(app: State<'_, Started>) -> Reply<DeskStatus> {
-    Ok(phr(&app)?.staff_sign_out().await?)
+    Ok(phr(&app).await?.staff_sign_out().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn access_log(app: State<'_, Started>, filter: AccessLogFilter) -> Reply<AccessLog> {
-    Ok(phr(&app)?.access_log(&filter).await?)
+    Ok(phr(&app).await?.access_log(&filter).await?)
 }
 
 /// Saves the filtered access log as CSV in the Downloads folder; the file's path.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_access_log(app: State<'_, Started>, filter: AccessLogFilter) -> Reply<String> {
-    Ok(phr(&app)?.export_access_log(&filter, &app.exports).await?.display().to_string())
+    Ok(phr(&app).await?.export_access_log(&filter, &app.exports).await?.display().to_string())
 }
 
 // ---- Front desk ----
@@ -330,46 +333,46 @@ pub async fn export_access_log(app: State<'_, Started>, filter: AccessLogFilter)
 #[tauri::command]
 #[specta::specta]
 pub async fn find_people(app: State<'_, Started>, query: String) -> Reply<Vec<CachedPerson>> {
-    Ok(phr(&app)?.find_people(&query).await?)
+    Ok(phr(&app).await?.find_people(&query).await?)
 }
 
 /// A person from the desk's list, opened by the member of staff (audited).
 #[tauri::command]
 #[specta::specta]
 pub async fn open_person(app: State<'_, Started>, address: String) -> Reply<CachedPerson> {
-    Ok(phr(&app)?.open_person(&address).await?)
+    Ok(phr(&app).await?.open_person(&address).await?)
 }
 
 /// Asks ABDM how a walk-in patient can be verified for `purpose`.
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_patient(app: State<'_, Started>, address: String, purpose: AuthPurpose) -> Reply<Verification> {
-    Ok(phr(&app)?.verify_patient(&address, purpose).await?)
+    Ok(phr(&app).await?.verify_patient(&address, purpose).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_with(app: State<'_, Started>, id: String, mode: GatewayAuthMode) -> Reply<Verification> {
-    Ok(phr(&app)?.verify_with(&id, mode).await?)
+    Ok(phr(&app).await?.verify_with(&id, mode).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_otp(app: State<'_, Started>, id: String, otp: String) -> Reply<Verification> {
-    Ok(phr(&app)?.verify_otp(&id, &otp).await?)
+    Ok(phr(&app).await?.verify_otp(&id, &otp).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_demographics(app: State<'_, Started>, id: String, form: DemographicsForm) -> Reply<Verification> {
-    Ok(phr(&app)?.verify_demographics(&id, form).await?)
+    Ok(phr(&app).await?.verify_demographics(&id, form).await?)
 }
 
 /// Waits for the patient's answer in their PHR app (DIRECT mode).
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_await_approval(app: State<'_, Started>, id: String) -> Reply<Verification> {
-    Ok(phr(&app)?.verify_await_approval(&id).await?)
+    Ok(phr(&app).await?.verify_await_approval(&id).await?)
 }
 
 // ---- Demo mode ----
@@ -461,5 +464,5 @@ pub fn demo_answer_approval(app: State<'_, Started>, transaction_id: String, gra
 #[tauri::command]
 #[specta::specta]
 pub async fn reset_demo(app: State<'_, Started>) -> Reply<()> {
-    Ok(app.reset_demo().await?)
+    app.reset_demo().await
 }

@@ -93,9 +93,10 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), specta_typescript::
     specta_builder::<tauri::Wry>().export(specta_typescript::Typescript::default(), path)
 }
 
-/// The app on any runtime, built and started but not yet running: folders, config,
-/// logging and (demo mode) the sandbox are up before any window opens, and a bad
-/// config stops it here with a [`StartError`] naming the key. `run` adds what needs
+/// The app on any runtime, built and started but not yet running: folders, config
+/// and logging are up before any window opens, and a bad config stops it here with
+/// a [`StartError`] naming the key; the saved data and the demo sandbox open
+/// beside the window's start (commands wait for them). `run` adds what needs
 /// a real desktop (single instance); tests pass `tauri::test::mock_builder()`.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> Result<tauri::App<R>, StartError> {
     let specta = specta_builder::<R>();
@@ -103,9 +104,15 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, startup: Startup) -> Resu
         builder.invoke_handler(specta.invoke_handler()).build(tauri::generate_context!()).map_err(StartError::Build)?;
     // Here rather than in `setup`: events may be emitted before the loop runs.
     specta.mount_events(&app);
-    let started = startup.start(app.path())?;
-    forward_changes(app.handle().clone(), started.data.subscribe());
+    let (started, opening) = startup.start(app.path())?;
     app.manage(started);
+    let handle = app.handle().clone();
+    tauri::async_runtime::spawn(async move {
+        let started = handle.state::<startup::Started>();
+        if let Some(changes) = opening.open(&started).await {
+            forward_changes(handle.clone(), changes);
+        }
+    });
     Ok(app)
 }
 

@@ -1,6 +1,9 @@
 //! From process start to a managed `Phr`: folders, config, logging, and in demo
-//! mode the embedded ABDM sandbox. Any failure stops the app before a window is
-//! usable, with a message that names what to fix.
+//! mode the embedded ABDM sandbox. A bad config or a port in use stops the app
+//! before a window opens, with a message that names what to fix. The saved data
+//! (keyring, SQLCipher, migrations) and the demo sandbox then open while WebKit
+//! starts and loads the page, so the first screen does not wait for them twice;
+//! commands wait for them, and a failure there reaches the window as its code.
 
 use std::{collections::HashMap, io, net::Ipv4Addr, path::PathBuf, time::Duration};
 
@@ -15,6 +18,9 @@ use phr_core::{
 };
 use staff_identity::{AuthPlatform, ClientAuth, OidcSettings};
 use tauri::{Runtime, path::PathResolver};
+use tokio::sync::{SetOnce, broadcast};
+
+use crate::IpcError;
 
 /// The app's folders. Production uses Tauri's per-user folders; tests use temp ones.
 #[derive(Debug, Clone)]
@@ -45,12 +51,24 @@ pub struct Startup {
 /// What the running app holds on to. Managed by Tauri, read by the commands.
 pub(crate) struct Started {
     pub info: AppInfo,
-    pub data: LocalData,
     pub exports: PathBuf,
+    /// Set by [`Opening::open`] once the data and the demo sandbox are up.
+    data: SetOnce<Result<LocalData, IpcError>>,
     // Kept for their Drop: the log writer flushes, the sandbox serves until exit
     // (and its outbox is the demo phone).
     _telemetry: Option<Telemetry>,
-    sandbox: Option<SandboxHandle>,
+    sandbox: SetOnce<SandboxHandle>,
+}
+
+/// What opens after the window is on its way: the saved data, then (demo mode)
+/// the sandbox, whose state is sealed with a key derived from the data's.
+pub(crate) struct Opening {
+    client: AbdmClient,
+    folder: PathBuf,
+    service: String,
+    bridge: FrontDeskBridge,
+    staff: Option<StaffDesk>,
+    demo: Option<DemoSandbox>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,28 +105,34 @@ pub enum StartError {
 const CALLBACK_WAIT: Duration = Duration::from_secs(30);
 
 impl Started {
-    /// The embedded sandbox's outbox (demo mode only).
+    /// The saved data, once opened (a command that comes sooner waits for it).
+    pub async fn data(&self) -> Result<&LocalData, IpcError> {
+        self.data.wait().await.as_ref().map_err(Clone::clone)
+    }
+
+    /// The embedded sandbox's outbox (demo mode only; empty until it is up).
     pub fn demo_outbox(&self) -> Vec<abdm_sandbox::SentOtp> {
-        self.sandbox.as_ref().map(SandboxHandle::outbox).unwrap_or_default()
+        self.sandbox.get().map(SandboxHandle::outbox).unwrap_or_default()
     }
 
     /// The embedded auth platform's sent mail (demo mode only).
     pub fn demo_mailbox(&self) -> Vec<abdm_sandbox::SentMail> {
-        self.sandbox.as_ref().map(SandboxHandle::mailbox).unwrap_or_default()
+        self.sandbox.get().map(SandboxHandle::mailbox).unwrap_or_default()
     }
 
     /// DIRECT-mode requests the demo patients' PHR app shows (demo mode only).
     pub fn demo_direct_requests(&self) -> Vec<abdm_sandbox::DirectRequest> {
-        self.sandbox.as_ref().map(SandboxHandle::direct_requests).unwrap_or_default()
+        self.sandbox.get().map(SandboxHandle::direct_requests).unwrap_or_default()
     }
 
     /// Demo mode's *Reset demo*: this computer forgets the demo's people and
     /// sign-ins first, then the sandbox goes back to its seeded people.
-    pub async fn reset_demo(&self) -> Result<(), phr_core::Error> {
-        let Some(sandbox) = &self.sandbox else {
-            return Err(phr_core::Error::input(phr_core::ErrorCode::DemoOnly, "only demo mode can be reset"));
+    pub async fn reset_demo(&self) -> Result<(), IpcError> {
+        let data = self.data().await?;
+        let Some(sandbox) = self.sandbox.get() else {
+            return Err(phr_core::Error::input(phr_core::ErrorCode::DemoOnly, "only demo mode can be reset").into());
         };
-        self.data.phr()?.forget_everyone().await?;
+        data.phr()?.forget_everyone().await?;
         sandbox.reset();
         tracing::info!("demo reset to its seeded people");
         Ok(())
@@ -116,7 +140,36 @@ impl Started {
 
     /// A demo patient approves or denies in their PHR app.
     pub fn demo_answer_direct(&self, transaction_id: &str, grant: bool) -> bool {
-        self.sandbox.as_ref().is_some_and(|s| s.answer_direct(transaction_id, grant))
+        self.sandbox.get().is_some_and(|s| s.answer_direct(transaction_id, grant))
+    }
+}
+
+impl Opening {
+    /// Opens the data and the demo sandbox, hands them to `started`, and gives
+    /// the data's changes for the UI's events.
+    pub(crate) async fn open(self, started: &Started) -> Option<broadcast::Receiver<phr_core::Change>> {
+        let opened = async {
+            let data = LocalData::open(
+                self.client,
+                &self.folder,
+                &self.service,
+                Clock::system(),
+                Some(self.bridge),
+                self.staff,
+            )
+            .await?;
+            if let Some(demo) = self.demo {
+                let sandbox = demo.serve(&self.folder, &data).await.map_err(|e| phr_core::Error::Internal(e.into()))?;
+                let _ = started.sandbox.set(sandbox);
+            }
+            Ok::<_, phr_core::Error>(data)
+        };
+        let (changes, data) = match opened.await {
+            Ok(data) => (Some(data.subscribe()), Ok(data)),
+            Err(err) => (None, Err(IpcError::from(err))),
+        };
+        let _ = started.data.set(data);
+        changes
     }
 }
 
@@ -131,7 +184,7 @@ impl Startup {
         Self { env: env.into_iter().collect(), dirs: Some(dirs) }
     }
 
-    pub(crate) fn start<R: Runtime>(self, paths: &PathResolver<R>) -> Result<Started, StartError> {
+    pub(crate) fn start<R: Runtime>(self, paths: &PathResolver<R>) -> Result<(Started, Opening), StartError> {
         let dirs = match self.dirs {
             Some(dirs) => dirs,
             None => AppDirs {
@@ -173,23 +226,16 @@ impl Startup {
         let bridge = start_bridge(&client, bridge_listen, bridge_url.as_ref(), demo.is_some())?;
         let staff = staff_desk(staff_config, demo.as_ref().map(|d| d.urls), &service)?;
         let folder = dirs.data.join(mode.to_string());
-        let data = tauri::async_runtime::block_on(LocalData::open(
-            client,
-            &folder,
-            &service,
-            Clock::system(),
-            Some(bridge),
-            staff,
-        ))
-        .map_err(StartError::Data)?;
-        // The sandbox's state is sealed with a key from the cache's, so it starts
-        // once the cache is open; requests made before (the bridge's
-        // registration) wait on its bound listener.
-        let sandbox = match demo {
-            Some(demo) => Some(demo.serve(&folder, &data).map_err(StartError::Sandbox)?),
-            None => None,
+        let started = Started {
+            info,
+            exports: dirs.exports,
+            data: SetOnce::new(),
+            _telemetry: telemetry,
+            sandbox: SetOnce::new(),
         };
-        Ok(Started { info, data, exports: dirs.exports, _telemetry: telemetry, sandbox })
+        // Requests to the demo sandbox made before it serves (the bridge's
+        // registration) wait on its bound listener.
+        Ok((started, Opening { client, folder, service, bridge, staff, demo }))
     }
 }
 
@@ -335,7 +381,7 @@ impl DemoSandbox {
     /// Serves with the state saved in `folder`, sealed with a key derived from
     /// the cache's. Without a keyring the cache's key comes from a passphrase
     /// typed later, so the sandbox then keeps its state in memory only.
-    fn serve(self, folder: &std::path::Path, data: &LocalData) -> io::Result<SandboxHandle> {
+    async fn serve(self, folder: &std::path::Path, data: &LocalData) -> io::Result<SandboxHandle> {
         let state = match data.sealing_key(DEMO_STATE_PURPOSE) {
             Some(key) => {
                 std::fs::create_dir_all(folder)?;
@@ -347,7 +393,7 @@ impl DemoSandbox {
             }
         };
         let options = abdm_sandbox::Options { state, ..Default::default() };
-        tauri::async_runtime::block_on(abdm_sandbox::spawn_with(self.listener, options))
+        abdm_sandbox::spawn_with(self.listener, options).await
     }
 }
 

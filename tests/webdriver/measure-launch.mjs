@@ -87,7 +87,7 @@ function exeOf(pid) {
   }
 }
 
-/** PSS in kB of the app's process and all its descendants. */
+/** PSS in kB of the app's process and all its descendants, with each process's share. */
 function familyPss(binary) {
   const all = processes();
   const roots = all.filter((p) => exeOf(p.pid) === binary).map((p) => p.pid);
@@ -102,12 +102,11 @@ function familyPss(binary) {
       }
     }
   }
-  let total = 0;
-  for (const pid of family) {
+  const each = [...family].map((pid) => {
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    total += Number(/^Pss:\s+(\d+)/m.exec(rollup)[1]);
-  }
-  return total;
+    return { name: readFileSync(`/proc/${pid}/comm`, "utf8").trim(), kb: Number(/^Pss:\s+(\d+)/m.exec(rollup)[1]) };
+  });
+  return { total: each.reduce((sum, p) => sum + p.kb, 0), each };
 }
 
 async function measureOnce(app) {
@@ -145,7 +144,9 @@ async function measureOnce(app) {
     }
     app.launch.push(performance.now() - started);
     await sleep(2_000);
-    app.pss.push(familyPss(app.binary));
+    const { total, each } = familyPss(app.binary);
+    app.pss.push(total);
+    app.processes ??= each;
   } finally {
     if (session) await webdriver(port, "DELETE", `/session/${session}`).catch(() => {});
     try {
@@ -182,4 +183,7 @@ console.log(`| | ${apps.map((app) => app.name).join(" | ")} | ${others.map((app)
 console.log(`|---|${apps.map(() => "---|").join("")}${others.map(() => "---|").join("")}`);
 console.log(row("launch → interactive", (app) => median(app.launch), (ms) => `${Math.round(ms)} ms`));
 console.log(row("memory, PSS of all processes", (app) => median(app.pss), (kb) => `${Math.round(kb / 1024)} MiB`));
+console.log(`PSS per process, first launch: ${apps
+  .map((app) => `${app.name}: ${app.processes.map((p) => `${p.name} ${Math.round(p.kb / 1024)} MiB`).join(", ")}`)
+  .join("; ")}`);
 console.log(row("binary", (app) => app.size, (bytes) => `${(bytes / 1e6).toFixed(1)} MB`));

@@ -7,7 +7,7 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**  Whether the saved data is open, or waits for a passphrase (no keyring). */
-	dataLock: () => __TAURI_INVOKE<DataLock>("data_lock"),
+	dataLock: () => typedError<DataLock, IpcError_Serialize>(__TAURI_INVOKE("data_lock")),
 	unlock: (passphrase: string) => typedError<DataLock, IpcError_Serialize>(__TAURI_INVOKE("unlock", { passphrase })),
 	session: () => typedError<Session_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("session")),
 	flowsInProgress: () => typedError<Change_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("flows_in_progress")),

@@ -366,3 +366,21 @@ fn the_demo_remembers_across_a_restart_sealed_until_reset() {
     log_in_by_otp(&again, "asha.verma@sbx").expect("the seeded people are back");
     invoke(&again, "logout").unwrap();
 }
+
+/// The saved data opens while the window starts, so a data folder that cannot be
+/// used no longer stops the app before it has a window: the window opens and says
+/// why, in the code its first question gets.
+#[test]
+fn data_that_cannot_be_opened_reaches_the_window_as_its_code() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("data")).unwrap();
+    // Where the demo's folder should be, a file.
+    std::fs::write(root.path().join("data/demo"), b"not a folder").unwrap();
+    let app = build(Startup::isolated(dirs(root.path()), [])).expect("the window still opens");
+
+    assert_eq!(invoke(&app, "app_info").expect("app_info answers")["mode"], "demo");
+    let refused = invoke(&app, "data_lock").expect_err("the data did not open");
+    assert_eq!(refused["code"], "STORAGE_UNAVAILABLE", "{refused}");
+    let refused = invoke(&app, "session").expect_err("nor does anything that needs it");
+    assert_eq!(refused["code"], "STORAGE_UNAVAILABLE", "{refused}");
+}
