@@ -353,6 +353,11 @@ export type ErrorCode =
 "DEMOGRAPHICS_MISMATCH" | 
 /**  The patient declined the request in their PHR app. */
 "VERIFICATION_DENIED" | 
+/**
+ *  The gateway turned a verification step down for a reason it gave only in
+ *  words this app does not know; the message is ABDM's words (masked).
+ */
+"GATEWAY_REFUSED" | 
 /**  ABDM accepted the request but its answer did not arrive in time. */
 "NO_CALLBACK" | 
 /**  The front desk needs a member of staff signed in. */

@@ -303,6 +303,7 @@ export const enErrors: Record<ErrorCode, string> = {
   DEMOGRAPHICS_MISMATCH:
     "These details do not match the patient's ABHA profile. Check the spelling, gender and date of birth.",
   VERIFICATION_DENIED: "The patient declined the request in their ABHA app.",
+  GATEWAY_REFUSED: "ABDM turned this step down, for the reason it gives in its own words.",
   NO_CALLBACK: "ABDM did not answer in time. Please try again.",
   STAFF_NOT_SIGNED_IN: "A member of staff must sign in to use the front desk.",
   DESK_LOCKED: "The front desk is locked. Sign in again to continue.",

@@ -89,6 +89,19 @@ describe("VerifyPatient", () => {
     expect((await screen.findByRole("alert")).textContent).toContain("did not answer in time");
   });
 
+  it("quotes ABDM's own words when the gateway gives a cause the app does not know", async () => {
+    mockCommands({
+      verify_patient: () => {
+        throw { code: "GATEWAY_REFUSED", message: "Facility not approved for this purpose." };
+      },
+    });
+    render(VerifyPatient, { onVerified: () => {} });
+    await findWays();
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("turned this step down");
+    expect(alert.querySelector("q")?.textContent).toBe("Facility not approved for this purpose.");
+  });
+
   it("starting again keeps the patient's address and purpose", async () => {
     mockCommands({ verify_patient: () => at({ step: "choosingMode", modes: ["MOBILE_OTP"] }) });
     render(VerifyPatient, { onVerified: () => {} });

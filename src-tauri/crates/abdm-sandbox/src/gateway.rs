@@ -77,8 +77,47 @@ fn admit<T: DeserializeOwned>(ctx: &Ctx, headers: &HeaderMap, bytes: &Bytes) -> 
     serde_json::from_slice(bytes).map_err(|_| (StatusCode::BAD_REQUEST, 1510, "Invalid request"))
 }
 
-fn error(code: i64, message: &str) -> Value {
-    json!({"code": code, "message": message})
+/// Why the gateway turns a user-auth step down in its callback. The published
+/// models generated from ABDM's OpenAPI (PyPI `abdm` and `abdm-gateway` 1.0.0)
+/// allow only `1000` and `10001` as a callback's `error.code`, so the cause is in
+/// `message`, as the spec allows; the sandbox sends `1000` with these words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    UnknownPatient,
+    ModeNotOffered,
+    WrongOtp,
+    Expired,
+    TooManyTries,
+    DemographicsMismatch,
+    AlreadyComplete,
+    DirectIsNotConfirmed,
+}
+
+/// The one general code the models allow for a refused step.
+const CALLBACK_ERROR_CODE: i64 = 1000;
+
+impl Refusal {
+    fn message(self) -> &'static str {
+        match self {
+            Refusal::UnknownPatient => "No patient found with this ABHA address",
+            Refusal::ModeNotOffered => "This authentication mode is not offered for the purpose",
+            Refusal::WrongOtp => "Invalid OTP",
+            Refusal::Expired => "This transaction has expired",
+            Refusal::TooManyTries => "Too many wrong attempts",
+            Refusal::DemographicsMismatch => "The demographic details do not match",
+            Refusal::AlreadyComplete => "This transaction is already complete",
+            Refusal::DirectIsNotConfirmed => "DIRECT mode is confirmed by the patient in their PHR app, not by confirm",
+        }
+    }
+
+    /// A wrong answer counts towards the lockout.
+    fn is_wrong_answer(self) -> bool {
+        matches!(self, Refusal::WrongOtp | Refusal::DemographicsMismatch)
+    }
+
+    fn body(self) -> Value {
+        json!({"code": CALLBACK_ERROR_CODE, "message": self.message()})
+    }
 }
 
 /// Offered modes: OTPs need a mobile (Aadhaar OTP an ABHA number); demographics
@@ -121,7 +160,7 @@ pub(crate) async fn fetch_modes(State(ctx): State<Ctx>, headers: HeaderMap, byte
     let base = envelope(&ctx, &request.request_id);
     let body = match account {
         Some(account) => with(base, "auth", json!({"purpose": query.purpose, "modes": modes(&account, query.purpose)})),
-        None => with(base, "error", error(1404, "No patient found with this ABHA address")),
+        None => with(base, "error", Refusal::UnknownPatient.body()),
     };
     ctx.call_back("v0.5/users/auth/on-fetch-modes", &query.requester, body);
     StatusCode::ACCEPTED.into_response()
@@ -139,7 +178,7 @@ pub(crate) async fn init(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Byte
     let body = {
         let mut world = ctx.world();
         match (world.accounts.get(&patient).cloned(), query.auth_mode) {
-            (None, _) => with(base, "error", error(1404, "No patient found with this ABHA address")),
+            (None, _) => with(base, "error", Refusal::UnknownPatient.body()),
             (Some(account), Some(mode)) if modes(&account, query.purpose).contains(&mode) => {
                 let transaction_id = uuid::Uuid::new_v4().to_string();
                 let expires_at = now + OTP_TTL_SECS;
@@ -171,7 +210,7 @@ pub(crate) async fn init(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Byte
                 let meta = json!({"hint": null, "expiry": timestamp(expires_at * 1000)});
                 with(base, "auth", json!({"transactionId": transaction_id, "mode": mode, "meta": meta}))
             }
-            (Some(_), _) => with(base, "error", error(1118, "This authentication mode is not offered for the purpose")),
+            (Some(_), _) => with(base, "error", Refusal::ModeNotOffered.body()),
         }
     };
     ctx.persist();
@@ -195,23 +234,23 @@ pub(crate) async fn confirm(State(ctx): State<Ctx>, headers: HeaderMap, bytes: B
         };
         let account = world.accounts.get(&auth.patient).cloned();
         let verdict = match (&auth, account) {
-            (a, _) if a.closed => Err((1509, "This transaction is already complete")),
-            (a, _) if now > a.expires_at => Err((1406, "This transaction has expired")),
-            (a, _) if a.wrong_attempts >= MAX_WRONG_OTPS => Err((1100, "Too many wrong attempts")),
-            (_, None) => Err((1404, "No patient found with this ABHA address")),
+            (a, _) if a.closed => Err(Refusal::AlreadyComplete),
+            (a, _) if now > a.expires_at => Err(Refusal::Expired),
+            (a, _) if a.wrong_attempts >= MAX_WRONG_OTPS => Err(Refusal::TooManyTries),
+            (_, None) => Err(Refusal::UnknownPatient),
             (a, Some(account)) => match a.mode {
                 GatewayAuthMode::MobileOtp | GatewayAuthMode::AadhaarOtp => {
                     if request.credential.auth_code.is_some() && request.credential.auth_code == a.otp {
                         Ok(account)
                     } else {
-                        Err((1405, "Invalid OTP"))
+                        Err(Refusal::WrongOtp)
                     }
                 }
                 GatewayAuthMode::Demographics => match &request.credential.demographic {
                     Some(d) if demographics_match(d, &account) => Ok(account),
-                    _ => Err((1431, "The demographic details do not match")),
+                    _ => Err(Refusal::DemographicsMismatch),
                 },
-                GatewayAuthMode::Direct => Err((1510, "DIRECT mode is confirmed by the patient, not by confirm")),
+                GatewayAuthMode::Direct => Err(Refusal::DirectIsNotConfirmed),
             },
         };
         let entry = world.user_auths.get_mut(&request.transaction_id).expect("looked up above");
@@ -220,11 +259,11 @@ pub(crate) async fn confirm(State(ctx): State<Ctx>, headers: HeaderMap, bytes: B
                 entry.closed = true;
                 with(base, "auth", granted(&ctx, &auth, &account))
             }
-            Err((code, message)) => {
-                if code == 1405 || code == 1431 {
+            Err(refusal) => {
+                if refusal.is_wrong_answer() {
                     entry.wrong_attempts += 1;
                 }
-                with(base, "error", error(code, message))
+                with(base, "error", refusal.body())
             }
         };
         (auth.requester, body)

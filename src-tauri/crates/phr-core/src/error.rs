@@ -60,6 +60,9 @@ pub enum ErrorCode {
     DemographicsMismatch,
     /// The patient declined the request in their PHR app.
     VerificationDenied,
+    /// The gateway turned a verification step down for a reason it gave only in
+    /// words this app does not know; the message is ABDM's words (masked).
+    GatewayRefused,
     /// ABDM accepted the request but its answer did not arrive in time.
     NoCallback,
     /// The front desk needs a member of staff signed in.
@@ -163,6 +166,7 @@ impl ErrorCode {
             }
             ErrorCode::DemographicsMismatch => "These details do not match the patient's ABHA profile.",
             ErrorCode::VerificationDenied => "The patient declined the request in their ABHA app.",
+            ErrorCode::GatewayRefused => "ABDM turned this step down.",
             ErrorCode::NoCallback => "ABDM did not answer in time. Please try again.",
             ErrorCode::StaffNotSignedIn => "A member of staff must sign in to use the front desk.",
             ErrorCode::DeskLocked => "The front desk is locked. Sign in again to continue.",

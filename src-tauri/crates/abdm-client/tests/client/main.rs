@@ -4,6 +4,7 @@
 // Helpers outside #[test] fns are test code too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod gateway_models;
 mod helpers;
 mod login;
 mod odd_servers;

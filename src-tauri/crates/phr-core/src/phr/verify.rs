@@ -133,19 +133,82 @@ fn flow_gone() -> Error {
     Error::input(ErrorCode::FlowNotFound, "this verification is not open")
 }
 
+/// The gateway's published models allow only two general codes in a callback's
+/// `error` (1000, 10001) and put the cause in `message`; gateways before them sent
+/// specific codes. A specific code is read first, then the words; a cause neither
+/// names reaches the desk in ABDM's own words, masked.
 fn callback_error(error: &CallbackError) -> Error {
     let code = match error.code {
-        1404 => ErrorCode::AccountNotFound,
-        1118 => ErrorCode::ModeNotAllowed,
-        1405 => ErrorCode::OtpInvalid,
-        1406 => ErrorCode::OtpExpired,
-        1100 => ErrorCode::OtpLocked,
-        1431 => ErrorCode::DemographicsMismatch,
-        1509 => ErrorCode::FlowNotFound,
-        _ => ErrorCode::AbdmUnavailable,
+        1404 => Some(ErrorCode::AccountNotFound),
+        1118 => Some(ErrorCode::ModeNotAllowed),
+        1405 => Some(ErrorCode::OtpInvalid),
+        1406 => Some(ErrorCode::OtpExpired),
+        1100 => Some(ErrorCode::OtpLocked),
+        1431 => Some(ErrorCode::DemographicsMismatch),
+        1509 => Some(ErrorCode::FlowNotFound),
+        _ => cause_in_words(&error.message),
     };
     tracing::info!(gateway_code = error.code, ?code, "the gateway refused a verification step");
-    Error::input(code, code.message())
+    match code {
+        Some(code) => Error::input(code, code.message()),
+        None => Error::input(ErrorCode::GatewayRefused, abdm_words(&error.message)),
+    }
+}
+
+/// The cause a gateway message names, by the words ABDM uses for it. Order
+/// matters: "OTP mismatch" is a wrong OTP, not a demographics mismatch.
+fn cause_in_words(message: &str) -> Option<ErrorCode> {
+    let message = message.to_lowercase();
+    let says = |words: &[&str]| words.iter().any(|w| message.contains(w));
+    if says(&["too many", "attempts exceeded", "maximum attempts", "blocked"]) {
+        Some(ErrorCode::OtpLocked)
+    } else if says(&["expired"]) {
+        Some(ErrorCode::OtpExpired)
+    } else if says(&["invalid otp", "incorrect otp", "wrong otp", "otp mismatch", "otp is invalid"]) {
+        Some(ErrorCode::OtpInvalid)
+    } else if says(&["no patient", "patient not found", "not found", "does not exist"]) {
+        Some(ErrorCode::AccountNotFound)
+    } else if says(&["mode is not", "not offered", "mode not", "not allowed", "not supported"]) {
+        Some(ErrorCode::ModeNotAllowed)
+    } else if says(&["do not match", "does not match", "mismatch"]) {
+        Some(ErrorCode::DemographicsMismatch)
+    } else if says(&["already complete", "unknown transaction", "invalid transaction"]) {
+        Some(ErrorCode::FlowNotFound)
+    } else {
+        None
+    }
+}
+
+/// ABDM's words for the desk: at most 200 characters, with any run of four or
+/// more digits (a mobile, an ABHA number) and any word with an `@` (an address,
+/// an email) masked, since a message may quote the patient.
+fn abdm_words(message: &str) -> String {
+    let mut shown = Vec::new();
+    for word in message.split_whitespace() {
+        if word.contains('@') {
+            shown.push("…@…".to_owned());
+            continue;
+        }
+        let mut masked = String::new();
+        let mut digits = String::new();
+        for ch in word.chars().chain(std::iter::once(' ')) {
+            if ch.is_ascii_digit() {
+                digits.push(ch);
+                continue;
+            }
+            masked.push_str(if digits.len() >= 4 { "****" } else { &digits });
+            digits.clear();
+            if ch != ' ' {
+                masked.push(ch);
+            }
+        }
+        shown.push(masked);
+    }
+    let text = shown.join(" ");
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
 }
 
 fn no_callback(_: NoCallback) -> Error {
@@ -396,5 +459,43 @@ mod tests {
         assert_eq!(masked(&ids, "NDHM_HEALTH_NUMBER", AbhaNumber::parse).as_deref(), Some("XX-XXXX-XXXX-3333"));
         assert_eq!(masked(&ids, "MR", Mobile::parse), None, "garbage is not shown");
         assert_eq!(masked(&ids, "HEALTH_ID", AbhaNumber::parse), None);
+    }
+
+    fn refused(code: i64, message: &str) -> (ErrorCode, String) {
+        let err = callback_error(&CallbackError { code, message: message.into() });
+        (err.code(), err.user_message())
+    }
+
+    #[test]
+    fn a_general_callback_code_is_read_by_its_words() {
+        for (message, expected) in [
+            ("No patient found with this ABHA address", ErrorCode::AccountNotFound),
+            ("This authentication mode is not offered for the purpose", ErrorCode::ModeNotAllowed),
+            ("Invalid OTP", ErrorCode::OtpInvalid),
+            ("OTP mismatch", ErrorCode::OtpInvalid),
+            ("This transaction has expired", ErrorCode::OtpExpired),
+            ("Too many wrong attempts", ErrorCode::OtpLocked),
+            ("The demographic details do not match", ErrorCode::DemographicsMismatch),
+            ("This transaction is already complete", ErrorCode::FlowNotFound),
+        ] {
+            for code in [1000, 10001] {
+                assert_eq!(refused(code, message).0, expected, "{code} {message}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_specific_code_from_an_older_gateway_still_names_the_cause() {
+        assert_eq!(refused(1405, "whatever the words").0, ErrorCode::OtpInvalid);
+        assert_eq!(refused(1431, "").0, ErrorCode::DemographicsMismatch);
+    }
+
+    #[test]
+    fn words_the_app_does_not_know_are_shown_as_abdm_wrote_them_masked() {
+        let (code, shown) = refused(1000, "Request for 9876543210 by asha.verma@sbx refused under rule 42");
+        assert_eq!(code, ErrorCode::GatewayRefused);
+        assert_eq!(shown, "Request for **** by …@… refused under rule 42.");
+        let (_, long) = refused(10001, &"x".repeat(500));
+        assert_eq!(long.chars().count(), 202, "200 characters, an ellipsis and a full stop");
     }
 }
