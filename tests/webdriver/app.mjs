@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 // The app runs in whatever XDG folders and ABHA_* variables the caller set; the
 // test command points them at a temp dir, so a spec never sees a user's data.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
@@ -18,7 +18,7 @@ export const screenshotDir = path.join(here, "screenshots");
 /** The demo auth platform's verified member of staff (see the README). */
 export const priya = { email: "priya.desk@sunrise.example", password: "Desk#Sunrise1", name: "Priya Sharma" };
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
@@ -29,7 +29,7 @@ function freePort() {
   });
 }
 
-async function waitForPort(port, child, timeoutMs) {
+export async function waitForPort(port, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
@@ -44,6 +44,42 @@ async function waitForPort(port, child, timeoutMs) {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/**
+ * The proportional set size (PSS, kB) of the one process running `binary` and of
+ * every process it started (WebKit's web and network processes): the total and
+ * each process's share by name.
+ */
+export function familyPss(binary) {
+  const all = readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return [{ pid: Number(pid), ppid, exe: readlinkSync(`/proc/${pid}/exe`) }];
+      } catch {
+        return []; // gone, or not ours to read
+      }
+    });
+  const roots = all.filter((p) => p.exe === binary).map((p) => p.pid);
+  if (roots.length !== 1) throw new Error(`expected one ${binary} process, found ${roots.length}`);
+  const family = new Set(roots);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (family.has(p.ppid) && !family.has(p.pid)) {
+        family.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  const each = [...family].map((pid) => ({
+    name: readFileSync(`/proc/${pid}/comm`, "utf8").trim(),
+    kb: Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))[1]),
+  }));
+  return { total: each.reduce((sum, p) => sum + p.kb, 0), each };
 }
 
 /**

@@ -9,10 +9,10 @@
 // Usage (under Xvfb; scripts/measure-launch sets everything up):
 //   node measure-launch.mjs RUNS NAME=BINARY=SELECTOR...
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
-import net from "node:net";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { familyPss, freePort, waitForPort } from "./app.mjs";
 
 const [runsArg, ...appArgs] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -27,32 +27,7 @@ if (!(runs > 0) || apps.length === 0 || apps.some((app) => !app.selector)) {
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function listening(port) {
-  for (let i = 0; i < 400; i += 1) {
-    const open = await new Promise((resolve) => {
-      const socket = net.connect(port, "127.0.0.1", () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
-    await sleep(25);
-  }
-  throw new Error(`nothing listened on ${port}`);
-}
-
+/** One WebDriver call, straight over HTTP: no client library's polling in the timing. */
 async function webdriver(port, method, route, body) {
   const response = await fetch(`http://127.0.0.1:${port}${route}`, {
     method,
@@ -62,51 +37,6 @@ async function webdriver(port, method, route, body) {
   const answer = await response.json();
   if (!response.ok) throw new Error(`${method} ${route}: ${JSON.stringify(answer.value ?? answer)}`);
   return answer.value;
-}
-
-/** Every process as { pid, ppid }, read from /proc. */
-function processes() {
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        return [{ pid: Number(pid), ppid }];
-      } catch {
-        return [];
-      }
-    });
-}
-
-function exeOf(pid) {
-  try {
-    return readlinkSync(`/proc/${pid}/exe`);
-  } catch {
-    return "";
-  }
-}
-
-/** PSS in kB of the app's process and all its descendants, with each process's share. */
-function familyPss(binary) {
-  const all = processes();
-  const roots = all.filter((p) => exeOf(p.pid) === binary).map((p) => p.pid);
-  if (roots.length !== 1) throw new Error(`expected one ${binary} process, found ${roots.length}`);
-  const family = new Set(roots);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of all) {
-      if (family.has(p.ppid) && !family.has(p.pid)) {
-        family.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  const each = [...family].map((pid) => {
-    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    return { name: readFileSync(`/proc/${pid}/comm`, "utf8").trim(), kb: Number(/^Pss:\s+(\d+)/m.exec(rollup)[1]) };
-  });
-  return { total: each.reduce((sum, p) => sum + p.kb, 0), each };
 }
 
 async function measureOnce(app) {
@@ -131,8 +61,8 @@ async function measureOnce(app) {
   );
   let session;
   try {
-    await listening(port);
-    await listening(nativePort);
+    await waitForPort(port, driver, 10_000);
+    await waitForPort(nativePort, driver, 10_000);
     const started = performance.now();
     ({ sessionId: session } = await webdriver(port, "POST", "/session", {
       capabilities: { alwaysMatch: { "tauri:options": { application: app.binary } } },

@@ -33,6 +33,30 @@ describe("App", () => {
     expect(info.dataset.state).toBe("ready");
   });
 
+  it("asks for the saved data and the session while app_info is still on its way", async () => {
+    let answer: (info: typeof demo) => void = () => {};
+    const calls = mockCommands({ app_info: () => new Promise((resolve) => (answer = resolve)) });
+    render(App);
+
+    await waitFor(() => expect(calls.map((c) => c.cmd)).toEqual(expect.arrayContaining(["data_lock", "session"])));
+    answer(demo);
+    expect(await screen.findByRole("button", { name: "Log in" })).toBeTruthy();
+    expect(calls.filter((c) => c.cmd === "session")).toHaveLength(1);
+  });
+
+  it("says so when the saved data cannot be opened", async () => {
+    mockCommands({
+      data_lock: () => {
+        throw { code: "STORAGE_UNAVAILABLE", message: "raw" };
+      },
+    });
+    render(App);
+
+    const info = await screen.findByRole("alert");
+    expect(info.id).toBe("app-info");
+    expect(info.textContent).toContain("cannot be opened");
+  });
+
   it("shows the demo banner and the demo phone only in demo mode", async () => {
     mockCommands({ app_info: () => ({ ...demo, mode: "abdm-sandbox", abdmHost: "dev.abdm.gov.in" }) });
     render(App);

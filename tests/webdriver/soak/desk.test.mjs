@@ -4,44 +4,11 @@
 // Memory is the PSS of the app and every process it started (WebKit's), read every
 // 100 rounds; after the first 100 (caches warm) it must stay within 10%.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { appBinary, launchApp, priya } from "../app.mjs";
+import { appBinary, familyPss, launchApp, priya } from "../app.mjs";
 
 const rounds = Number(process.env.SOAK_ROUNDS ?? 1000);
 const queries = ["asha", "ver", "meera nair", "9876", "@sbx", "आशा", "nobody here", "ra"];
-
-/** PSS in kB of the app (found by its binary) and all its descendants. */
-function familyPss() {
-  const all = readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
-        return [{ pid: Number(pid), ppid, cmdline }];
-      } catch {
-        return [];
-      }
-    });
-  const family = new Set(all.filter((p) => p.cmdline === appBinary).map((p) => p.pid));
-  assert.equal(family.size, 1, `one ${appBinary} process`);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of all) {
-      if (family.has(p.ppid) && !family.has(p.pid)) {
-        family.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  let total = 0;
-  for (const pid of family) {
-    total += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))[1]);
-  }
-  return total;
-}
 
 let app;
 before(async () => {
@@ -88,7 +55,7 @@ test(`${rounds} verifications and ${rounds} searches keep memory within 10% of i
   for (let i = 1; i <= rounds; i += 1) {
     const outcome = await round(queries[i % queries.length]);
     assert.equal(outcome.error, undefined, `round ${i}: ${outcome.error}`);
-    if (i % 100 === 0) pss.push({ round: i, kb: familyPss() });
+    if (i % 100 === 0) pss.push({ round: i, kb: familyPss(appBinary).total });
   }
   const seconds = (Date.now() - started) / 1000;
   const line = pss.map((p) => `${p.round}: ${Math.round(p.kb / 1024)} MiB`).join(", ");
