@@ -88,6 +88,12 @@ pub async fn login_verify_otp(app: State<'_, Started>, flow_id: String, otp: Str
 
 #[tauri::command]
 #[specta::specta]
+pub async fn login_resend_otp(app: State<'_, Started>, flow_id: String) -> Reply<LoginFlow> {
+    Ok(phr(&app).await?.login_resend_otp(&flow_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn login_with_password(app: State<'_, Started>, flow_id: String, password: String) -> Reply<SignedIn> {
     Ok(phr(&app).await?.login_with_password(&flow_id, &password).await?)
 }

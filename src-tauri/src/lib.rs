@@ -30,6 +30,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             login_by_abha_number,
             login_by_address,
             login_verify_otp,
+            login_resend_otp,
             login_with_password,
             login_choose,
             signup_by_contact,

@@ -166,6 +166,48 @@ async fn login_by_abha_number_and_year_then_the_default_address() {
     app.forget_tokens("91111122223333@sbx").await;
 }
 
+/// Every login that sends an OTP can ask for a new one: not before a minute,
+/// the new OTP replaces the old, and ABDM's limit on resends still locks.
+#[tokio::test]
+async fn every_login_otp_can_be_sent_again_after_a_minute() {
+    let app = start().await;
+    let flows = [
+        (app.phr.login_by_contact("9876543210").await.unwrap(), "9876543210"),
+        (app.phr.login_by_contact("ravi.kumar@example.in").await.unwrap(), "ravi.kumar@example.in"),
+        (app.phr.login_by_abha_number("91-1111-2222-3333", "1990").await.unwrap(), "9123456780"),
+        (app.phr.login_by_address("ashav.pune@sbx", false).await.unwrap(), "9876543210"),
+    ];
+    for (flow, _) in &flows {
+        assert_eq!(app.phr.login_resend_otp(&flow.id).await.unwrap_err().code(), ErrorCode::OtpResendTooSoon);
+    }
+    app.sandbox.clock().advance(61);
+    for (flow, to) in &flows {
+        let first = app.otp_for(to);
+        let resent = app.phr.login_resend_otp(&flow.id).await.unwrap();
+        let now = app.sandbox.clock().now();
+        assert_eq!(resent.step, LoginStep::AwaitingOtp { expires_at: now + 600, resend_at: now + 60 }, "{to}");
+        assert_eq!(app.phr.login_flow(&flow.id).await.unwrap(), resent, "saved, so a restart resumes it");
+        let second = app.otp_for(to);
+        assert_ne!(first, second, "a new OTP went to {to}");
+        if first != second {
+            let old = app.phr.login_verify_otp(&flow.id, &first).await.unwrap_err();
+            assert_eq!(old.code(), ErrorCode::OtpInvalid, "the old OTP no longer works");
+        }
+        assert!(app.phr.login_verify_otp(&flow.id, &second).await.is_ok(), "the new one does: {to}");
+    }
+    app.forget_tokens("ashav.pune@sbx").await;
+
+    let flow = app.phr.login_by_contact("9876543210").await.unwrap();
+    let mut codes = Vec::new();
+    for _ in 0..4 {
+        app.sandbox.clock().advance(61);
+        codes.push(app.phr.login_resend_otp(&flow.id).await.map(|_| ()).map_err(|e| e.code()));
+    }
+    assert_eq!(codes, [Ok(()), Ok(()), Ok(()), Err(ErrorCode::OtpLocked)], "ABDM's resend limit holds");
+    let password = app.phr.login_by_address("asha.verma@sbx", true).await.unwrap();
+    assert_eq!(app.phr.login_resend_otp(&password.id).await.unwrap_err().code(), ErrorCode::FlowNotFound);
+}
+
 #[tokio::test]
 async fn flows_in_progress_are_listed_after_a_restart_and_can_be_given_up() {
     let mut app = start().await;

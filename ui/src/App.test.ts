@@ -113,7 +113,7 @@ describe("App", () => {
     mockCommands({
       login_by_contact: () => {
         if (!online) throw { code: "NETWORK_UNAVAILABLE", message: "x" };
-        return { id: "f", via: { kind: "mobile", shown: "******3210" }, step: { step: "awaitingOtp", expiresAt: 1 }, txn: "t" };
+        return { id: "f", via: { kind: "mobile", shown: "******3210" }, step: { step: "awaitingOtp", expiresAt: 1, resendAt: 1 }, txn: "t" };
       },
     });
     render(App);

@@ -12,10 +12,11 @@ export const commands = {
 	session: () => typedError<Session_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("session")),
 	flowsInProgress: () => typedError<Change_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("flows_in_progress")),
 	abandonFlow: (flowId: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("abandon_flow", { flowId })),
-	loginByContact: (contact: string) => typedError<LoginFlow, IpcError_Serialize>(__TAURI_INVOKE("login_by_contact", { contact })),
-	loginByAbhaNumber: (number: string, yearOfBirth: string) => typedError<LoginFlow, IpcError_Serialize>(__TAURI_INVOKE("login_by_abha_number", { number, yearOfBirth })),
-	loginByAddress: (address: string, withPassword: boolean) => typedError<LoginFlow, IpcError_Serialize>(__TAURI_INVOKE("login_by_address", { address, withPassword })),
-	loginVerifyOtp: (flowId: string, otp: string) => typedError<Verified, IpcError_Serialize>(__TAURI_INVOKE("login_verify_otp", { flowId, otp })),
+	loginByContact: (contact: string) => typedError<LoginFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("login_by_contact", { contact })),
+	loginByAbhaNumber: (number: string, yearOfBirth: string) => typedError<LoginFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("login_by_abha_number", { number, yearOfBirth })),
+	loginByAddress: (address: string, withPassword: boolean) => typedError<LoginFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("login_by_address", { address, withPassword })),
+	loginVerifyOtp: (flowId: string, otp: string) => typedError<Verified_Serialize, IpcError_Serialize>(__TAURI_INVOKE("login_verify_otp", { flowId, otp })),
+	loginResendOtp: (flowId: string) => typedError<LoginFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("login_resend_otp", { flowId })),
 	loginWithPassword: (flowId: string, password: string) => typedError<SignedIn, IpcError_Serialize>(__TAURI_INVOKE("login_with_password", { flowId, password })),
 	loginChoose: (flowId: string, address: string) => typedError<SignedIn, IpcError_Serialize>(__TAURI_INVOKE("login_choose", { flowId, address })),
 	signupByContact: (contact: string) => typedError<SignupFlow_Serialize, IpcError_Serialize>(__TAURI_INVOKE("signup_by_contact", { contact })),
@@ -215,14 +216,14 @@ export type Change = Change_Serialize | Change_Deserialize;
 /**  What changed, for whoever shows it (the shell turns these into UI events). */
 export type Change_Deserialize = 
 /**  Who is signed in now (`None`: nobody). */
-{ kind: "session"; value?: Session_Deserialize | null } | { kind: "login"; value: LoginFlow } | { kind: "signup"; value: SignupFlow_Deserialize } | 
+{ kind: "session"; value?: Session_Deserialize | null } | { kind: "login"; value: LoginFlow_Deserialize } | { kind: "signup"; value: SignupFlow_Deserialize } | 
 /**  The flow finished or was given up. */
 { kind: "flowEnded"; value: string };
 
 /**  What changed, for whoever shows it (the shell turns these into UI events). */
 export type Change_Serialize = 
 /**  Who is signed in now (`None`: nobody). */
-{ kind: "session"; value: Session_Serialize | null } | { kind: "login"; value: LoginFlow } | { kind: "signup"; value: SignupFlow_Serialize } | 
+{ kind: "session"; value: Session_Serialize | null } | { kind: "login"; value: LoginFlow_Serialize } | { kind: "signup"; value: SignupFlow_Serialize } | 
 /**  The flow finished or was given up. */
 { kind: "flowEnded"; value: string };
 
@@ -520,17 +521,45 @@ export type KycMethod =
 "MOBILE_OTP";
 
 /**  One login in progress. */
-export type LoginFlow = {
+export type LoginFlow = LoginFlow_Serialize | LoginFlow_Deserialize;
+
+/**  One login in progress. */
+export type LoginFlow_Deserialize = {
 	id: string,
 	via: Via,
-	step: LoginStep,
+	step: LoginStep_Deserialize,
 	/**  ABDM's transaction; not a secret, but nothing the UI needs. */
 	txn: string,
 };
 
-export type LoginStep = 
-/**  An OTP was sent; it works until `expires_at` (Unix seconds). */
-{ step: "awaitingOtp"; expiresAt: number } | 
+/**  One login in progress. */
+export type LoginFlow_Serialize = {
+	id: string,
+	via: Via,
+	step: LoginStep_Serialize,
+	/**  ABDM's transaction; not a secret, but nothing the UI needs. */
+	txn: string,
+};
+
+export type LoginStep = LoginStep_Serialize | LoginStep_Deserialize;
+
+export type LoginStep_Deserialize = 
+/**
+ *  An OTP was sent; it works until `expires_at`, and a new one can be asked
+ *  for from `resend_at` (Unix seconds).
+ */
+{ step: "awaitingOtp"; expiresAt: number; resendAt?: number } | 
+/**  The address logs in with its password. */
+{ step: "awaitingPassword" } | 
+/**  The OTP was accepted; the person picks one of these addresses. */
+{ step: "choosingAddress"; addresses: string[] };
+
+export type LoginStep_Serialize = 
+/**
+ *  An OTP was sent; it works until `expires_at`, and a new one can be asked
+ *  for from `resend_at` (Unix seconds).
+ */
+{ step: "awaitingOtp"; expiresAt: number; resendAt: number } | 
 /**  The address logs in with its password. */
 { step: "awaitingPassword" } | 
 /**  The OTP was accepted; the person picks one of these addresses. */
@@ -881,7 +910,7 @@ export type Verification_Serialize = {
 };
 
 /**  What an accepted OTP leads to. */
-export type Verified = { next: "choose"; value: LoginFlow } | { next: "signedIn"; value: SignedIn };
+export type Verified = Verified_Serialize | Verified_Deserialize;
 
 /**  The verified demographics, numbers masked. */
 export type VerifiedCard = VerifiedCard_Serialize | VerifiedCard_Deserialize;
@@ -911,6 +940,12 @@ export type VerifiedCard_Serialize = {
 	mobileMasked: string | null,
 	abhaNumberMasked: string | null,
 };
+
+/**  What an accepted OTP leads to. */
+export type Verified_Deserialize = { next: "choose"; value: LoginFlow_Deserialize } | { next: "signedIn"; value: SignedIn };
+
+/**  What an accepted OTP leads to. */
+export type Verified_Serialize = { next: "choose"; value: LoginFlow_Serialize } | { next: "signedIn"; value: SignedIn };
 
 /**  How the person is logging in, as shown back to them (masked). */
 export type Via = { kind: "mobile"; shown: string } | { kind: "email"; shown: string } | { kind: "abhaNumber"; shown: string } | { kind: "address"; shown: string };

@@ -34,3 +34,27 @@ test("log in by mobile with the OTP from the demo phone, choose an address, log 
 
   await app.logOut();
 });
+
+test("a login OTP that did not come can be sent again after a minute", async () => {
+  await typeInto("#login-contact", "ravi.kumar@example.in");
+  await clickButton("Continue");
+  const first = await otpFor("r***@example.in");
+  const resend = await $("button*=Resend OTP");
+  assert.match(await resend.getText(), /^Resend OTP in \d+ s$/);
+  assert.ok(!(await resend.isEnabled()), "not before a minute");
+
+  await resend.waitForEnabled({ timeout: 65_000, timeoutMsg: "Resend OTP never became available" });
+  assert.equal(await resend.getText(), "Resend OTP");
+  await resend.click();
+  const status = await $("p*=We sent a new OTP");
+  await status.waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await status.getText(), "We sent a new OTP to r***@example.in.");
+  const second = await otpFor("r***@example.in");
+  assert.notEqual(second, first, "a new OTP came");
+
+  await typeInto("#login-otp", second);
+  await clickButton("Verify");
+  await clickButton("ravi.kumar@sbx");
+  await app.home("Ravi Kumar");
+  await app.logOut();
+});

@@ -52,6 +52,9 @@ export const en = {
 
   "otp.validFor": "Valid for {minutes}:{seconds}",
   "otp.expired": "This OTP has expired.",
+  "otp.resendIn": "Resend OTP in {seconds} s",
+  "otp.resend": "Resend OTP",
+  "otp.resent": "We sent a new OTP to {to}.",
   "resume.title": "Continue where you left off",
   "resume.login": "Log in",
   "resume.signup": "Create ABHA address",
@@ -92,8 +95,6 @@ export const en = {
   "signup.aadhaarOtp": "OTP on the Aadhaar-linked mobile",
   "signup.mobileOtp": "OTP on the ABHA-linked mobile",
   "signup.sendOtp": "Send OTP",
-  "signup.resendIn": "Resend OTP in {seconds} s",
-  "signup.resend": "Resend OTP",
   "signup.linked": "These ABHA addresses are already linked. Log in with one:",
   "signup.stillCreate": "Still want to create a new ABHA address?",
   "signup.born": "Born {day}/{month}/{year}",

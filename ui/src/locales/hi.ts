@@ -52,6 +52,9 @@ export const hi: Record<Key, string> = {
 
   "otp.validFor": "{minutes}:{seconds} तक मान्य",
   "otp.expired": "इस ओटीपी की समय-सीमा समाप्त हो गई है।",
+  "otp.resendIn": "{seconds} सेकंड में ओटीपी दोबारा भेजें",
+  "otp.resend": "ओटीपी दोबारा भेजें",
+  "otp.resent": "हमने {to} पर नया ओटीपी भेजा है।",
   "resume.title": "जहाँ छोड़ा था, वहीं से जारी रखें",
   "resume.login": "लॉग इन",
   "resume.signup": "ABHA पता बनाएँ",
@@ -92,8 +95,6 @@ export const hi: Record<Key, string> = {
   "signup.aadhaarOtp": "आधार से जुड़े मोबाइल पर ओटीपी",
   "signup.mobileOtp": "ABHA से जुड़े मोबाइल पर ओटीपी",
   "signup.sendOtp": "ओटीपी भेजें",
-  "signup.resendIn": "{seconds} सेकंड में ओटीपी दोबारा भेजें",
-  "signup.resend": "ओटीपी दोबारा भेजें",
   "signup.linked": "ये ABHA पते पहले से जुड़े हैं। इनमें से किसी से लॉग इन करें:",
   "signup.stillCreate": "फिर भी नया ABHA पता बनाना चाहते हैं?",
   "signup.born": "जन्म {day}/{month}/{year}",

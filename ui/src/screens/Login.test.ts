@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import Login from "./Login.svelte";
-import type { LoginFlow } from "../bindings";
+import type { LoginFlow_Serialize as LoginFlow } from "../bindings";
 import { mockCommands } from "../test-ipc";
 
 const now = () => Math.floor(Date.now() / 1000);
 const otpFlow = (): LoginFlow => ({
   id: "f1",
   via: { kind: "mobile", shown: "******3210" },
-  step: { step: "awaitingOtp", expiresAt: now() + 600 },
+  step: { step: "awaitingOtp", expiresAt: now() + 600, resendAt: now() + 60 },
   txn: "t",
 });
 
@@ -76,8 +76,30 @@ describe("Login", () => {
     expect(calls.find((c) => c.cmd === "login_choose")?.args).toMatchObject({ flowId: "f1", address: "ashav.pune@sbx" });
   });
 
+  it("offers Resend OTP after a minute, and says where the new OTP went", async () => {
+    const calls = mockCommands({
+      login_by_contact: () => otpFlow(),
+      login_resend_otp: () => otpFlow(),
+    });
+    render(Login, { onSignedIn: () => {} });
+    await fireEvent.input(screen.getByLabelText("Mobile number or email"), { target: { value: "9876543210" } });
+    await fireEvent.click(screen.getByText("Continue"));
+
+    const resend = (await screen.findByText("Resend OTP in 60 s")) as HTMLButtonElement;
+    expect(resend.disabled).toBe(true);
+    vi.setSystemTime(Date.now() + 60_000);
+    await vi.waitFor(() => expect(resend.textContent?.trim()).toBe("Resend OTP"), { timeout: 2_000 });
+    expect(resend.disabled).toBe(false);
+    await fireEvent.click(resend);
+
+    expect((await screen.findByRole("status")).textContent).toBe("We sent a new OTP to ******3210.");
+    expect(calls.filter((c) => c.cmd === "login_resend_otp").map((c) => c.args)).toEqual([{ flowId: "f1" }]);
+    // The minute starts again.
+    expect(resend.textContent?.trim()).toBe("Resend OTP in 60 s");
+  });
+
   it("says when the OTP has expired", async () => {
-    mockCommands({ login_by_contact: () => ({ ...otpFlow(), step: { step: "awaitingOtp", expiresAt: now() - 1 } }) });
+    mockCommands({ login_by_contact: () => ({ ...otpFlow(), step: { step: "awaitingOtp", expiresAt: now() - 1, resendAt: now() - 541 } }) });
     render(Login, { onSignedIn: () => {} });
     await fireEvent.input(screen.getByLabelText("Mobile number or email"), { target: { value: "9876543210" } });
     await fireEvent.click(screen.getByText("Continue"));

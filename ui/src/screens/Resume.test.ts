@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import App from "../App.svelte";
-import type { LoginFlow, SignupFlow_Serialize as SignupFlow } from "../bindings";
+import type { LoginFlow_Serialize as LoginFlow, SignupFlow_Serialize as SignupFlow } from "../bindings";
 import { mockCommands } from "../test-ipc";
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -32,7 +32,7 @@ const signup: SignupFlow = {
 const login: LoginFlow = {
   id: "l1",
   via: { kind: "mobile", shown: "******3210" },
-  step: { step: "awaitingOtp", expiresAt: now() - 5 },
+  step: { step: "awaitingOtp", expiresAt: now() - 5, resendAt: now() - 545 },
   txn: "t",
 };
 

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 /// ABDM's OTPs are valid for 10 minutes.
 pub const OTP_VALID_SECS: i64 = 600;
 
+/// ABDM lets a new OTP be asked for 60 seconds after the last one.
+pub const RESEND_AFTER_SECS: i64 = 60;
+
 /// How the person is logging in, as shown back to them (masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -22,17 +25,30 @@ pub enum Via {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "step", rename_all = "camelCase")]
 pub enum LoginStep {
-    /// An OTP was sent; it works until `expires_at` (Unix seconds).
+    /// An OTP was sent; it works until `expires_at`, and a new one can be asked
+    /// for from `resend_at` (Unix seconds).
     #[serde(rename_all = "camelCase")]
     AwaitingOtp {
-        // Unix seconds fit in u32 until 2106: a plain number in TypeScript.
+        // Unix seconds fit in u32 until 2106: plain numbers in TypeScript.
         #[cfg_attr(feature = "specta", specta(type = u32))]
         expires_at: i64,
+        // A flow saved before resends existed may resend at once; ABDM still
+        // holds it to its own 60 seconds.
+        #[serde(default)]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        resend_at: i64,
     },
     /// The address logs in with its password.
     AwaitingPassword,
     /// The OTP was accepted; the person picks one of these addresses.
     ChoosingAddress { addresses: Vec<String> },
+}
+
+impl LoginStep {
+    /// Just after an OTP was sent.
+    pub(crate) fn awaiting_otp(now: i64) -> Self {
+        Self::AwaitingOtp { expires_at: now + OTP_VALID_SECS, resend_at: now + RESEND_AFTER_SECS }
+    }
 }
 
 /// One login in progress.
@@ -63,7 +79,7 @@ pub enum StepError {
 
 impl LoginFlow {
     pub fn otp_sent(id: String, via: Via, transaction: String, now: i64) -> Self {
-        Self { id, via, step: LoginStep::AwaitingOtp { expires_at: now + OTP_VALID_SECS }, transaction }
+        Self { id, via, step: LoginStep::awaiting_otp(now), transaction }
     }
 
     pub fn password_asked(id: String, via: Via, transaction: String) -> Self {
@@ -73,10 +89,25 @@ impl LoginFlow {
     /// The transaction to check an OTP on, while one is awaited and still valid.
     pub fn otp_transaction(&self, now: i64) -> Result<&str, StepError> {
         match self.step {
-            LoginStep::AwaitingOtp { expires_at } if now > expires_at => Err(StepError::OtpExpired),
+            LoginStep::AwaitingOtp { expires_at, .. } if now > expires_at => Err(StepError::OtpExpired),
             LoginStep::AwaitingOtp { .. } => Ok(&self.transaction),
             LoginStep::AwaitingPassword | LoginStep::ChoosingAddress { .. } => Err(StepError::WrongStep),
         }
+    }
+
+    /// The transaction to send a new OTP on: not before `resend_at`. ABDM
+    /// counts the resends and locks the transaction after too many.
+    pub fn resend_transaction(&self, now: i64) -> Result<&str, StepError> {
+        match self.step {
+            LoginStep::AwaitingOtp { resend_at, .. } if now < resend_at => Err(StepError::TooSoon),
+            LoginStep::AwaitingOtp { .. } => Ok(&self.transaction),
+            LoginStep::AwaitingPassword | LoginStep::ChoosingAddress { .. } => Err(StepError::WrongStep),
+        }
+    }
+
+    /// A new OTP went out: both clocks start again.
+    pub fn resent(self, now: i64) -> Self {
+        Self { step: LoginStep::awaiting_otp(now), ..self }
     }
 
     pub fn password_transaction(&self) -> Result<&str, StepError> {
@@ -103,7 +134,7 @@ impl LoginFlow {
     /// Until when the flow can go on; after that only a restart helps.
     pub fn expires_at(&self) -> i64 {
         match self.step {
-            LoginStep::AwaitingOtp { expires_at } => expires_at,
+            LoginStep::AwaitingOtp { expires_at, .. } => expires_at,
             // ABDM's transaction outlives the OTP by little; a chooser left open for
             // longer than an OTP's life starts again.
             LoginStep::AwaitingPassword | LoginStep::ChoosingAddress { .. } => i64::MAX,
@@ -124,6 +155,25 @@ mod tests {
         let flow = sent(1000);
         assert_eq!(flow.otp_transaction(1000 + OTP_VALID_SECS), Ok("t"));
         assert_eq!(flow.otp_transaction(1001 + OTP_VALID_SECS), Err(StepError::OtpExpired));
+    }
+
+    #[test]
+    fn a_resend_waits_60_seconds_and_restarts_both_clocks() {
+        let flow = sent(1000);
+        assert_eq!(flow.resend_transaction(1059), Err(StepError::TooSoon));
+        assert_eq!(flow.resend_transaction(1060), Ok("t"));
+        let again = flow.resent(1300);
+        assert_eq!(again.step, LoginStep::AwaitingOtp { expires_at: 1300 + OTP_VALID_SECS, resend_at: 1360 });
+        assert_eq!(again.otp_transaction(1300 + OTP_VALID_SECS), Ok("t"), "the new OTP's 10 minutes count");
+        let password = LoginFlow::password_asked("f".into(), Via::Address("asha.verma@sbx".into()), "t".into());
+        assert_eq!(password.resend_transaction(5000), Err(StepError::WrongStep), "a password is not sent");
+    }
+
+    #[test]
+    fn a_flow_saved_before_resends_existed_still_opens() {
+        let old = r#"{"id":"f","via":{"kind":"mobile","shown":"******3210"},"step":{"step":"awaitingOtp","expiresAt":1600},"txn":"t"}"#;
+        let flow: LoginFlow = serde_json::from_str(old).unwrap();
+        assert_eq!(flow.step, LoginStep::AwaitingOtp { expires_at: 1600, resend_at: 0 });
     }
 
     #[test]

@@ -6,11 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Via,
-    login::{OTP_VALID_SECS, StepError},
+    login::{OTP_VALID_SECS, RESEND_AFTER_SECS, StepError},
 };
-
-/// ABDM lets a new OTP be asked for 60 seconds after the last one.
-pub const RESEND_AFTER_SECS: i64 = 60;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -98,6 +98,17 @@ impl Phr {
         Ok(Verified::Choose(flow))
     }
 
+    /// A new OTP on the same transaction, once a minute has passed since the
+    /// last. The guide's resend call takes any transaction it sent an OTP on.
+    pub async fn login_resend_otp(&self, flow_id: &str) -> Result<LoginFlow, Error> {
+        let flow = self.login_flow(flow_id).await?;
+        let transaction = flow.resend_transaction(self.clock.now())?.to_owned();
+        self.client.resend_otp(&transaction).await?;
+        let flow = flow.resent(self.clock.now());
+        self.save_login(&flow).await?;
+        Ok(flow)
+    }
+
     pub async fn login_with_password(&self, flow_id: &str, raw_password: &str) -> Result<SignedIn, Error> {
         // Any string may be someone's old password; the policy is for new ones.
         let password = Password::parse(raw_password)
