@@ -21,7 +21,7 @@ async fn add_an_address_log_into_it_switch_back_without_an_otp_and_mark_a_defaul
 
     let session = app.phr.add_address("asha.home").await.unwrap();
     let listed: Vec<(&str, bool)> = session.addresses.iter().map(|a| (a.address.as_str(), a.signed_in)).collect();
-    assert_eq!(listed, [("asha.home@sbx", false), ("asha.verma@sbx", true)]);
+    assert_eq!(listed, [("asha.home@sbx", false), ("asha.verma@sbx", true), ("ashav.pune@sbx", false)]);
     assert_eq!(app.phr.add_address("ravi.kumar").await.unwrap_err().code(), ErrorCode::AddressTaken);
 
     assert_eq!(
@@ -37,7 +37,7 @@ async fn add_an_address_log_into_it_switch_back_without_an_otp_and_mark_a_defaul
     let session = app.phr.switch_address("asha.verma@sbx").await.unwrap();
     assert_eq!(session.address, "asha.verma@sbx");
     assert_eq!(app.sandbox.outbox().len(), sent, "switching sent no OTP");
-    assert!(session.addresses.iter().all(|a| a.signed_in));
+    assert!(session.addresses.iter().filter(|a| !a.on_same_contact).all(|a| a.signed_in));
 
     let session = app.phr.set_default_address("asha.home@sbx").await.unwrap();
     assert_eq!(session.addresses[0].address, "asha.home@sbx", "the default is listed first");
@@ -50,6 +50,40 @@ async fn add_an_address_log_into_it_switch_back_without_an_otp_and_mark_a_defaul
 
     app.phr.logout().await.unwrap();
     assert!(app.token_of("asha.verma@sbx").await.is_none() && app.token_of("asha.home@sbx").await.is_none());
+}
+
+/// Home lists what the mobile's chooser listed, not only what is signed in here:
+/// each address the person can switch to at once, or log into first.
+#[tokio::test]
+async fn home_lists_every_address_on_the_verified_mobile_signed_in_or_not() {
+    let mut app = start().await;
+    asha_by_mobile(&app, "asha.verma@sbx").await;
+    let listed = |session: phr_core::Session| -> Vec<(String, bool, bool)> {
+        session.addresses.into_iter().map(|a| (a.address, a.signed_in, a.on_same_contact)).collect()
+    };
+    let session = app.phr.session().await.unwrap().unwrap();
+    assert_eq!(
+        listed(session),
+        [("asha.verma@sbx".into(), true, false), ("ashav.pune@sbx".into(), false, true)],
+        "the other address on Asha's mobile, not signed in yet"
+    );
+    assert_eq!(app.phr.switch_address("ashav.pune@sbx").await.unwrap_err().code(), ErrorCode::NotSignedIn);
+
+    let flow = app.phr.login_by_address("ashav.pune@sbx", false).await.unwrap();
+    app.phr.login_verify_otp(&flow.id, &app.otp_for("9876543210")).await.unwrap();
+    app.restart().await;
+    let session = app.phr.session().await.unwrap().unwrap();
+    assert_eq!(session.address, "ashav.pune@sbx");
+    assert_eq!(
+        listed(session),
+        [("ashav.pune@sbx".into(), true, false), ("asha.verma@sbx".into(), true, true)],
+        "the same mobile's list, from either side, kept across a restart"
+    );
+    let sent = app.sandbox.outbox().len();
+    assert_eq!(app.phr.switch_address("asha.verma@sbx").await.unwrap().address, "asha.verma@sbx");
+    assert_eq!(app.sandbox.outbox().len(), sent, "switching sent no OTP");
+    app.phr.logout().await.unwrap();
+    app.forget_tokens("ashav.pune@sbx").await;
 }
 
 #[tokio::test]

@@ -10,8 +10,8 @@ const session: Session = {
   address: "asha.verma@sbx",
   person: ashaPerson,
   addresses: [
-    { address: "asha.verma@sbx", isDefault: true, signedIn: true },
-    { address: "asha.walk2026@sbx", isDefault: false, signedIn: false },
+    { address: "asha.verma@sbx", isDefault: true, signedIn: true, onSameContact: false },
+    { address: "asha.walk2026@sbx", isDefault: false, signedIn: false, onSameContact: false },
   ],
   consented: true,
 };

@@ -166,6 +166,11 @@ export type AddressEntry = {
 	isDefault: boolean,
 	/**  A sign-in is held for it: switching needs no OTP. */
 	signedIn: boolean,
+	/**
+	 *  ABDM listed it on the same mobile number or email, which a family may
+	 *  share: not known to be this person's until it is logged into.
+	 */
+	onSameContact: boolean,
 };
 
 /**  What the About line and the demo banner show. */

@@ -1,5 +1,6 @@
-// Home in demo mode: add a second address, log into it with one OTP, switch
-// back without any, change the password, log out.
+// Home in demo mode: the other address on the mobile offered, add a second
+// address, log into it with one OTP, switch back without any, change the
+// password, log out.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { appForSpecs, saveScreenshot } from "../app.mjs";
@@ -24,6 +25,13 @@ test("add an address, log into it, switch back without an OTP, change the passwo
     timeout: 10_000,
     timeoutMsg: "the QR code image did not decode",
   });
+
+  // The mobile's chooser listed another address: offered here, not signed in yet.
+  const other = await $("li*=ashav.pune@sbx");
+  await other.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await other.getText(), /On the same mobile number or email/);
+  assert.ok(await (await other.$("button=Log in to it")).isDisplayed(), "it can be logged into from here");
+  assert.ok(!(await (await other.$("button=Make default")).isExisting()), "it is not known to be Asha's own");
 
   await typeInto("#add-address", "asha.clinic");
   await clickButton("Add");

@@ -135,6 +135,7 @@ export const en = {
   "home.default": "Default",
   "home.switch": "Switch to it",
   "home.logInto": "Log in to it",
+  "home.sameContact": "On the same mobile number or email",
   "home.makeDefault": "Make default",
   "home.otpToLogInto": "We sent an OTP to log into {address}.",
   "home.addAnother": "Add another ABHA address",

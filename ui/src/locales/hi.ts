@@ -135,6 +135,7 @@ export const hi: Record<Key, string> = {
   "home.default": "डिफ़ॉल्ट",
   "home.switch": "इस पर जाएँ",
   "home.logInto": "इसमें लॉग इन करें",
+  "home.sameContact": "उसी मोबाइल नंबर या ईमेल पर",
   "home.makeDefault": "डिफ़ॉल्ट बनाएँ",
   "home.otpToLogInto": "{address} में लॉग इन के लिए हमने ओटीपी भेजा है।",
   "home.addAnother": "एक और ABHA पता जोड़ें",

@@ -93,6 +93,37 @@ impl Store {
         Ok(())
     }
 
+    /// What ABDM last listed on the mobile or email the session of `address`
+    /// verified, in place of what it listed before.
+    pub async fn set_linked_addresses(&self, address: &str, linked: &[String]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query!("DELETE FROM linked_addresses WHERE address = ?", address).execute(&mut *tx).await?;
+        for other in linked.iter().filter(|a| *a != address) {
+            sqlx::query!("INSERT OR IGNORE INTO linked_addresses (address, linked) VALUES (?, ?)", address, other)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The addresses ABDM listed together with `address` on a verified mobile
+    /// or email: by its own session or by another's (the list is the contact's).
+    pub async fn linked_addresses(&self, address: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query_scalar!(
+            r#"SELECT linked AS "linked!" FROM linked_addresses WHERE address = ?1
+               UNION SELECT address FROM linked_addresses WHERE linked = ?1
+               UNION SELECT other.linked FROM linked_addresses mine
+                     JOIN linked_addresses other ON other.address = mine.address
+                     WHERE mine.linked = ?1 AND other.linked <> ?1
+               ORDER BY 1"#,
+            address
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
     pub async fn close_session(&self, address: &str) -> Result<(), StoreError> {
         sqlx::query!("DELETE FROM sessions WHERE address = ?", address).execute(&self.pool).await?;
         Ok(())

@@ -128,9 +128,12 @@ impl Phr {
             // The addresses of one ABHA number are one person's; those of a mobile
             // may be a family's, but their number counts towards the limit of 4.
             LoginStep::ChoosingAddress { addresses } => match flow.via {
-                Via::AbhaNumber(_) => Known { same_person: addresses.clone(), on_mobile: None },
-                Via::Mobile(_) => Known { same_person: Vec::new(), on_mobile: Some(addresses.len()) },
-                Via::Email(_) | Via::Address(_) => Known::default(),
+                Via::AbhaNumber(_) => Known { same_person: addresses.clone(), ..Known::default() },
+                Via::Mobile(_) => {
+                    Known { on_mobile: Some(addresses.len()), on_contact: Some(addresses.clone()), ..Known::default() }
+                }
+                Via::Email(_) => Known { on_contact: Some(addresses.clone()), ..Known::default() },
+                Via::Address(_) => Known::default(),
             },
             LoginStep::AwaitingOtp { .. } | LoginStep::AwaitingPassword => Known::default(),
         };

@@ -135,6 +135,8 @@ struct Known {
     same_person: Vec<String>,
     /// How many addresses ABDM listed on the person's mobile, when it was verified.
     on_mobile: Option<usize>,
+    /// The addresses ABDM listed on the mobile or email just verified.
+    on_contact: Option<Vec<String>>,
 }
 
 impl Phr {
@@ -248,6 +250,9 @@ impl Phr {
         let expires_at = token_expiry(&tokens.access).unwrap_or(now);
         let on_mobile = known.on_mobile.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
         self.store.open_session(address, now, expires_at, on_mobile).await?;
+        if let Some(listed) = &known.on_contact {
+            self.store.set_linked_addresses(address, listed).await?;
+        }
         self.store.append_audit(now, address, "logged-in", Some(address)).await?;
         self.store.delete_flow(flow_id).await?;
         self.report(Change::FlowEnded(flow_id.to_owned()));

@@ -50,6 +50,9 @@ pub struct AddressEntry {
     pub is_default: bool,
     /// A sign-in is held for it: switching needs no OTP.
     pub signed_in: bool,
+    /// ABDM listed it on the same mobile number or email, which a family may
+    /// share: not known to be this person's until it is logged into.
+    pub on_same_contact: bool,
 }
 
 /// A person found in the cache.
@@ -135,9 +138,28 @@ impl Phr {
         for a in &person.record.addresses {
             let signed_in = self.store.session(a).await?.is_some_and(|s| s.expires_at > now);
             let is_default = person.record.default_address.as_ref() == Some(a);
-            addresses.push(AddressEntry { address: a.clone(), is_default, signed_in });
+            addresses.push(AddressEntry { address: a.clone(), is_default, signed_in, on_same_contact: false });
         }
-        addresses.sort_by(|x, y| y.is_default.cmp(&x.is_default).then_with(|| x.address.cmp(&y.address)));
+        let mut others = Vec::new();
+        for a in &person.record.addresses {
+            others.extend(self.store.linked_addresses(a).await?);
+        }
+        others.sort();
+        others.dedup();
+        for other in others {
+            if addresses.iter().any(|e| e.address == other) {
+                continue;
+            }
+            let signed_in = self.store.session(&other).await?.is_some_and(|s| s.expires_at > now);
+            addresses.push(AddressEntry { address: other, is_default: false, signed_in, on_same_contact: true });
+        }
+        // The default first, then the person's own, then those of the same contact.
+        addresses.sort_by(|x, y| {
+            y.is_default
+                .cmp(&x.is_default)
+                .then_with(|| x.on_same_contact.cmp(&y.on_same_contact))
+                .then_with(|| x.address.cmp(&y.address))
+        });
         // Consent is the person's: given with one of their addresses, it covers the rest.
         let mut consented = false;
         for a in &person.record.addresses {

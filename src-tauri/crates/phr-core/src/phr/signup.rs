@@ -299,9 +299,14 @@ impl Phr {
     /// addresses of an ABHA number are theirs; a mobile's count towards its limit.
     fn known(flow: &SignupFlow, created: usize) -> Known {
         match &flow.via {
-            Via::AbhaNumber(_) => Known { same_person: flow.linked.clone(), on_mobile: None },
-            Via::Mobile(_) => Known { same_person: Vec::new(), on_mobile: Some(flow.linked.len() + created) },
-            Via::Email(_) | Via::Address(_) => Known::default(),
+            Via::AbhaNumber(_) => Known { same_person: flow.linked.clone(), ..Known::default() },
+            Via::Mobile(_) => Known {
+                on_mobile: Some(flow.linked.len() + created),
+                on_contact: Some(flow.linked.clone()),
+                ..Known::default()
+            },
+            Via::Email(_) => Known { on_contact: Some(flow.linked.clone()), ..Known::default() },
+            Via::Address(_) => Known::default(),
         }
     }
 }
