@@ -39,6 +39,7 @@ fn main() {
         "agree_to_processing",
         "address_qr",
         "verify_patient",
+        "verify_scanned",
         "verify_with",
         "verify_otp",
         "verify_demographics",

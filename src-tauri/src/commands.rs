@@ -3,8 +3,8 @@
 use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
 use phr_core::{
     AccessLog, AccessLogFilter, AppInfo, CachedPerson, Change, DataLock, DemographicsForm, DeskStatus, KycMethod,
-    LoginFlow, Phr, Place, ProfileForm, Session, SignedIn, SignupFlow, StaffSignInOutcome, StaffSignUp, StaffSignedUp,
-    UiLanguage, Verification, Verified,
+    LoginFlow, Phr, Place, ProfileForm, Scanned, Session, SignedIn, SignupFlow, StaffSignInOutcome, StaffSignUp,
+    StaffSignedUp, UiLanguage, Verification, Verified,
 };
 use tauri::State;
 
@@ -354,6 +354,12 @@ pub async fn open_person(app: State<'_, Started>, address: String) -> Reply<Cach
 #[specta::specta]
 pub async fn verify_patient(app: State<'_, Started>, address: String, purpose: AuthPurpose) -> Reply<Verification> {
     Ok(phr(&app).await?.verify_patient(&address, purpose).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_scanned(app: State<'_, Started>, scan: String, purpose: AuthPurpose) -> Reply<Scanned> {
+    Ok(phr(&app).await?.verify_scanned(&scan, purpose).await?)
 }
 
 #[tauri::command]

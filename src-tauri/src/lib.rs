@@ -57,6 +57,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             agree_to_processing,
             address_qr,
             verify_patient,
+            verify_scanned,
             verify_with,
             verify_otp,
             verify_demographics,

@@ -119,6 +119,41 @@ async fn demographics_must_match_the_account() {
     assert!(matches!(done.step, VerificationStep::Verified { card: Some(_), .. }));
 }
 
+/// A barcode scanner types Meera's ABHA card: the verification starts for its
+/// address, and what the card holds is the demographics ABDM checks.
+#[tokio::test]
+async fn a_scanned_abha_card_starts_the_verification_and_fills_in_the_demographics() {
+    let app = desk(Duration::from_secs(5), true).await;
+    let card = r#"{"hidn":"91-1111-2222-3333","hid":"meera.nair@sbx","name":"Meera Devi Nair","gender":"F","dob":"14-01-1990","mobile":"9123456780","address":"12 MG Road","distlgd":"603","statelgd":"32","district_name":"ERNAKULAM","state_name":"KERALA"}"#;
+    let scanned = app.phr.verify_scanned(&format!("{card}\r\n"), AuthPurpose::Kyc).await.unwrap();
+    assert_eq!(scanned.verification.patient, "meera.nair@sbx");
+    assert!(modes(&scanned.verification).contains(&GatewayAuthMode::Demographics));
+    assert_eq!(scanned.abha_number_masked.as_deref(), Some("XX-XXXX-XXXX-3333"), "shown masked");
+    assert_eq!((scanned.state.as_deref(), scanned.district.as_deref()), (Some("KERALA"), Some("ERNAKULAM")));
+
+    let v = app.phr.verify_with(&scanned.verification.id, GatewayAuthMode::Demographics).await.unwrap();
+    let form = DemographicsForm {
+        full_name: scanned.full_name.unwrap(),
+        gender: scanned.gender.unwrap(),
+        date_of_birth: scanned.date_of_birth.unwrap(),
+        mobile: scanned.mobile,
+    };
+    assert_eq!(form.date_of_birth, "1990-01-14");
+    let done = app.phr.verify_demographics(&v.id, form).await.unwrap();
+    assert!(matches!(done.step, VerificationStep::Verified { card: Some(_), .. }));
+
+    for (scan, code) in [
+        ("meera.nair", ErrorCode::QrNotAbha),
+        (r#"{"hid":"meera.nair@sbx","name":"Meera"#, ErrorCode::QrNotAbha),
+        (&"{".repeat(5000), ErrorCode::QrNotAbha),
+        (r#"{"hidn":"91-1111-2222-3333","name":"Meera Devi Nair"}"#, ErrorCode::QrNoAddress),
+        ("https://phrsbx.abdm.gov.in/share-profile?hip-id=IN3410000260&counter-id=12345", ErrorCode::QrCounterCode),
+    ] {
+        let err = app.phr.verify_scanned(scan, AuthPurpose::Kyc).await.unwrap_err();
+        assert_eq!(err.code(), code, "{scan:.40}");
+    }
+}
+
 #[tokio::test]
 async fn unknown_patients_modes_not_offered_and_silence_are_clear_errors() {
     let app = desk(Duration::from_secs(5), true).await;

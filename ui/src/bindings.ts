@@ -53,6 +53,7 @@ export const commands = {
 	addressQr: (address: string) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("address_qr", { address })),
 	/**  Asks ABDM how a walk-in patient can be verified for `purpose`. */
 	verifyPatient: (address: string, purpose: AuthPurpose) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_patient", { address, purpose })),
+	verifyScanned: (scan: string, purpose: AuthPurpose) => typedError<Scanned_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_scanned", { scan, purpose })),
 	verifyWith: (id: string, mode: GatewayAuthMode) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_with", { id, mode })),
 	verifyOtp: (id: string, otp: string) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_otp", { id, otp })),
 	verifyDemographics: (id: string, form: DemographicsForm_Deserialize) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_demographics", { id, form })),
@@ -366,6 +367,12 @@ export type ErrorCode =
 "GATEWAY_REFUSED" | 
 /**  ABDM accepted the request but its answer did not arrive in time. */
 "NO_CALLBACK" | 
+/**  What the barcode scanner typed is no ABHA QR code, or was read in part. */
+"QR_NOT_ABHA" | 
+/**  The ABHA QR code holds no ABHA address to verify. */
+"QR_NO_ADDRESS" | 
+/**  A facility counter's Scan and Share QR was scanned in place of the patient's. */
+"QR_COUNTER_CODE" | 
 /**  The front desk needs a member of staff signed in. */
 "STAFF_NOT_SIGNED_IN" | 
 /**  The front desk is locked: the same person signs in again, or someone else does. */
@@ -671,6 +678,51 @@ export type ProfileForm_Serialize = {
 	/**  The other contact (optional): an email on a mobile sign-up, or the reverse. */
 	email: string | null,
 	mobile: string | null,
+};
+
+/**
+ *  A verification started from a scanned ABHA QR, with what the QR told the
+ *  desk: shown beside it, and filled into the demographics form when ABDM asks
+ *  for one. What the QR did not hold (or held unreadably) is `None`.
+ */
+export type Scanned = Scanned_Serialize | Scanned_Deserialize;
+
+/**
+ *  A verification started from a scanned ABHA QR, with what the QR told the
+ *  desk: shown beside it, and filled into the demographics form when ABDM asks
+ *  for one. What the QR did not hold (or held unreadably) is `None`.
+ */
+export type Scanned_Deserialize = {
+	verification: Verification_Deserialize,
+	fullName?: string | null,
+	/**  `M`, `F` or `O`. */
+	gender?: string | null,
+	/**  `YYYY-MM-DD`, or `YYYY` when the QR gives less than the whole date. */
+	dateOfBirth?: string | null,
+	/**  For the demographics form, as the operator would type it. */
+	mobile?: string | null,
+	abhaNumberMasked?: string | null,
+	state?: string | null,
+	district?: string | null,
+};
+
+/**
+ *  A verification started from a scanned ABHA QR, with what the QR told the
+ *  desk: shown beside it, and filled into the demographics form when ABDM asks
+ *  for one. What the QR did not hold (or held unreadably) is `None`.
+ */
+export type Scanned_Serialize = {
+	verification: Verification_Serialize,
+	fullName: string | null,
+	/**  `M`, `F` or `O`. */
+	gender: string | null,
+	/**  `YYYY-MM-DD`, or `YYYY` when the QR gives less than the whole date. */
+	dateOfBirth: string | null,
+	/**  For the demographics form, as the operator would type it. */
+	mobile: string | null,
+	abhaNumberMasked: string | null,
+	state: string | null,
+	district: string | null,
 };
 
 /**

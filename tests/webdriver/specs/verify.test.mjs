@@ -41,6 +41,34 @@ test("verify a patient by the OTP on their mobile; they join the desk's list", a
   await clickButton("Verify another patient");
 });
 
+test("a barcode scanner types the patient's ABHA card: the verification starts with the card's details", async () => {
+  const box = await $("#verify-scan");
+  await box.waitForDisplayed({ timeout: 10_000 });
+  assert.ok(await box.isFocused(), "the scan box is ready for the scanner");
+  // A scanner types like a keyboard and ends with Enter; first a scan read in part.
+  await box.addValue('{"hidn":"91-1111-2222-3333","hid":"meera.nair@sbx","na');
+  await app.browser.keys("Enter");
+  const alert = await $("[role=alert]");
+  await alert.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await alert.getText(), /not an ABHA QR code/);
+
+  const card =
+    '{"hidn":"91-1111-2222-3333","hid":"meera.nair@sbx","name":"Meera Devi Nair","gender":"F","dob":"14-01-1990",' +
+    '"mobile":"9123456780","address":"12 MG Road","distlgd":"603","statelgd":"32","district_name":"ERNAKULAM","state_name":"KERALA"}';
+  await box.addValue(card);
+  await app.browser.keys("Enter");
+  const read = await $("#verify-scanned");
+  await read.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the scan did not start a verification" });
+  assert.match(await read.getText(), /Meera Devi Nair.*XX-XXXX-XXXX-3333/);
+  await clickButton("Check name, gender and date of birth");
+  assert.equal(await (await $("#verify-name")).getValue(), "Meera Devi Nair");
+  assert.equal(await (await $("#verify-dob")).getValue(), "1990-01-14");
+  await saveScreenshot(app.browser, "verify-scanned");
+  await clickButton("Verify");
+  assert.match(await (await verifiedCard()).getText(), /Meera Devi Nair/);
+  await clickButton("Verify another patient");
+});
+
 test("verify a patient who approves in their ABHA app (DIRECT)", async () => {
   await typeInto("#verify-address", "asha.verma@sbx");
   await (await $("#verify-purpose")).selectByAttribute("value", "KYC_AND_LINK");

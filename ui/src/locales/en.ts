@@ -174,6 +174,11 @@ export const en = {
   "phone.deny": "Deny",
 
   "verify.title": "Verify a patient with ABDM",
+  "verify.scan": "Scan the patient's ABHA card or app QR",
+  "verify.scanHint": "Point the barcode scanner at the QR code",
+  "verify.useScan": "Use scan",
+  "verify.orType": "Or type the ABHA address:",
+  "verify.scanned": "Read from the QR code: {name}",
   "verify.address": "Patient's ABHA address",
   "verify.purpose": "Purpose",
   "verify.find": "Find ways to verify",
@@ -305,6 +310,9 @@ export const enErrors: Record<ErrorCode, string> = {
   DEMOGRAPHICS_MISMATCH:
     "These details do not match the patient's ABHA profile. Check the spelling, gender and date of birth.",
   VERIFICATION_DENIED: "The patient declined the request in their ABHA app.",
+  QR_NOT_ABHA: "This is not an ABHA QR code, or it was not read whole. Scan it again.",
+  QR_NO_ADDRESS: "This ABHA QR code has no ABHA address. Ask the patient for their ABHA address.",
+  QR_COUNTER_CODE: "This is a counter's QR code, for the patient's app to scan. Scan the patient's ABHA card or app instead.",
   GATEWAY_REFUSED: "ABDM turned this step down, for the reason it gives in its own words.",
   NO_CALLBACK: "ABDM did not answer in time. Please try again.",
   STAFF_NOT_SIGNED_IN: "A member of staff must sign in to use the front desk.",

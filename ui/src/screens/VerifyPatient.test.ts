@@ -34,6 +34,44 @@ describe("VerifyPatient", () => {
     await fireEvent.click(screen.getByText("Find ways to verify"));
   }
 
+  it("starts from a scanned ABHA QR and fills the demographics in from it; a bad scan is refused alone", async () => {
+    let scans = 0;
+    const calls = mockCommands({
+      verify_scanned: () => {
+        if (scans++ === 0) throw { code: "QR_NOT_ABHA", message: "raw" };
+        return {
+          verification: at({ step: "choosingMode", modes: ["DEMOGRAPHICS"] }),
+          fullName: "Meera Devi Nair",
+          gender: "F",
+          dateOfBirth: "1990-01-14",
+          mobile: "9123456780",
+          abhaNumberMasked: "XX-XXXX-XXXX-3333",
+          state: "KERALA",
+          district: "ERNAKULAM",
+        };
+      },
+      verify_with: () => at({ step: "awaitingDemographics", expiresAt: 9_999_999_999 }),
+    });
+    render(VerifyPatient, { onVerified: () => {} });
+    const box = screen.getByLabelText("Scan the patient's ABHA card or app QR") as HTMLInputElement;
+    expect(document.activeElement).toBe(box);
+
+    await fireEvent.input(box, { target: { value: '{"hid":"meera.nair@sbx","name":"Meera' } });
+    await fireEvent.submit(box.form!);
+    expect((await screen.findByRole("alert")).textContent).toContain("not an ABHA QR code");
+    expect(box.value).toBe('{"hid":"meera.nair@sbx","name":"Meera');
+    expect(calls.map((c) => c.cmd)).toEqual(["verify_scanned"]);
+
+    await fireEvent.input(box, { target: { value: '{"hid":"meera.nair@sbx"}' } });
+    await fireEvent.submit(box.form!);
+    expect((await screen.findByText(/Read from the QR code: Meera Devi Nair/)).textContent).toContain("XX-XXXX-XXXX-3333");
+    await fireEvent.click(await screen.findByText("Check name, gender and date of birth"));
+    expect(((await screen.findByLabelText("Full name")) as HTMLInputElement).value).toBe("Meera Devi Nair");
+    expect((screen.getByLabelText("Date of birth (YYYY-MM-DD, or the year)") as HTMLInputElement).value).toBe("1990-01-14");
+    expect((screen.getByLabelText("Mobile (optional)") as HTMLInputElement).value).toBe("9123456780");
+    expect(calls.find((c) => c.cmd === "verify_scanned")?.args).toMatchObject({ purpose: "KYC" });
+  });
+
   it("verifies by the patient's OTP; a wrong OTP keeps what was typed", async () => {
     let tries = 0;
     const calls = mockCommands({

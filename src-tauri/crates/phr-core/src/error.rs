@@ -65,6 +65,12 @@ pub enum ErrorCode {
     GatewayRefused,
     /// ABDM accepted the request but its answer did not arrive in time.
     NoCallback,
+    /// What the barcode scanner typed is no ABHA QR code, or was read in part.
+    QrNotAbha,
+    /// The ABHA QR code holds no ABHA address to verify.
+    QrNoAddress,
+    /// A facility counter's Scan and Share QR was scanned in place of the patient's.
+    QrCounterCode,
     /// The front desk needs a member of staff signed in.
     StaffNotSignedIn,
     /// The front desk is locked: the same person signs in again, or someone else does.
@@ -168,6 +174,11 @@ impl ErrorCode {
             ErrorCode::VerificationDenied => "The patient declined the request in their ABHA app.",
             ErrorCode::GatewayRefused => "ABDM turned this step down.",
             ErrorCode::NoCallback => "ABDM did not answer in time. Please try again.",
+            ErrorCode::QrNotAbha => "This is not an ABHA QR code, or it was not read whole. Scan it again.",
+            ErrorCode::QrNoAddress => "This ABHA QR code has no ABHA address. Ask the patient for it.",
+            ErrorCode::QrCounterCode => {
+                "This is a counter's QR code, for the patient's app to scan. Scan the patient's ABHA card or app."
+            }
             ErrorCode::StaffNotSignedIn => "A member of staff must sign in to use the front desk.",
             ErrorCode::DeskLocked => "The front desk is locked. Sign in again to continue.",
             ErrorCode::StaffNotConfigured => {

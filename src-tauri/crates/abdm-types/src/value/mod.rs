@@ -27,6 +27,17 @@ pub use password::{Password, PasswordError, PasswordRule};
 pub use pincode::{Pincode, PincodeError};
 pub use year_of_birth::{YearOfBirth, YearOfBirthError};
 
+/// A character no person types or prints on purpose but a paste or a forged
+/// payload can bring: control characters (NUL, line breaks), bidirectional
+/// overrides that make text read differently than it is stored, and markup
+/// brackets.
+pub fn unwanted_in_text(c: char) -> bool {
+    c.is_control()
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+        || "<>".contains(c)
+}
+
 /// Keeps the last `visible` characters of `raw` and replaces the rest with `*`.
 pub(crate) fn mask_tail(raw: &str, visible: usize) -> String {
     let count = raw.chars().count();

@@ -23,7 +23,7 @@ pub use login::Verified;
 pub use places::Place;
 pub use session::{AddressEntry, CachedPerson, PersonCard, Session};
 pub use signup::{KycMethod, ProfileForm};
-pub use verify::{DemographicsForm, FrontDeskBridge, Verification, VerificationStep, VerifiedCard};
+pub use verify::{DemographicsForm, FrontDeskBridge, Scanned, Verification, VerificationStep, VerifiedCard};
 
 /// The application API behind the UI.
 #[derive(Debug, Clone)]
@@ -275,10 +275,9 @@ fn token_expiry(token: &Sensitive<String>) -> Option<i64> {
 
 /// A line of text a person typed (a name, an address line): trimmed, not
 /// empty, at most `max` characters, and none of what a person never types on
-/// purpose but a paste can bring: control characters (NUL, line breaks),
-/// bidirectional overrides that make text read differently than it is stored,
-/// markup brackets, and U+FFFD, which the UI sends in place of half an emoji
-/// (a lone UTF-16 surrogate) so that the person is asked to type it again.
+/// purpose but a paste can bring ([`abdm_types::unwanted_in_text`]), nor
+/// U+FFFD, which the UI sends in place of half an emoji (a lone UTF-16
+/// surrogate) so that the person is asked to type it again.
 pub(crate) fn plain_text(raw: &str, max: usize) -> Result<&str, String> {
     let text = raw.trim();
     if text.is_empty() {
@@ -287,13 +286,7 @@ pub(crate) fn plain_text(raw: &str, max: usize) -> Result<&str, String> {
     if text.chars().count() > max {
         return Err(format!("it has at most {max} characters"));
     }
-    let unwanted = |c: char| {
-        c.is_control()
-            || ('\u{202a}'..='\u{202e}').contains(&c)
-            || ('\u{2066}'..='\u{2069}').contains(&c)
-            || "<>\u{fffd}".contains(c)
-    };
-    if text.chars().any(unwanted) {
+    if text.chars().any(|c| abdm_types::unwanted_in_text(c) || c == '\u{fffd}') {
         return Err("it has a character that cannot be part of it".into());
     }
     Ok(text)

@@ -14,7 +14,7 @@ use std::{
 
 use abdm_client::bridge::{Bridge, Callback, NoCallback};
 use abdm_types::{
-    AbhaAddress, AbhaNumber, Mobile,
+    AbhaAddress, AbhaNumber, AbhaQr, AbhaQrError, CivilDate, Mobile,
     gateway::{AuthPurpose, CallbackError, Demographic, GatewayAuthMode, TypedValue, VerifiedPatient, parse_timestamp},
 };
 use phr_store::PersonRecord;
@@ -82,6 +82,26 @@ pub struct VerifiedCard {
     pub pincode: Option<String>,
     pub mobile_masked: Option<String>,
     pub abha_number_masked: Option<String>,
+}
+
+/// A verification started from a scanned ABHA QR, with what the QR told the
+/// desk: shown beside it, and filled into the demographics form when ABDM asks
+/// for one. What the QR did not hold (or held unreadably) is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Scanned {
+    pub verification: Verification,
+    pub full_name: Option<String>,
+    /// `M`, `F` or `O`.
+    pub gender: Option<String>,
+    /// `YYYY-MM-DD`, or `YYYY` when the QR gives less than the whole date.
+    pub date_of_birth: Option<String>,
+    /// For the demographics form, as the operator would type it.
+    pub mobile: Option<String>,
+    pub abha_number_masked: Option<String>,
+    pub state: Option<String>,
+    pub district: Option<String>,
 }
 
 /// The demographics the desk types for DEMOGRAPHICS mode.
@@ -293,6 +313,34 @@ impl Phr {
                 started_at: self.clock.now(),
             },
         ))
+    }
+
+    /// Starts verifying the patient whose ABHA card or app QR the desk's barcode
+    /// scanner read. A scan that is no patient's ABHA QR is refused before any call.
+    pub async fn verify_scanned(&self, raw_scan: &str, purpose: AuthPurpose) -> Result<Scanned, Error> {
+        let qr = AbhaQr::parse(raw_scan, CivilDate::from_unix(self.clock.now())).map_err(|e| {
+            let code = match e {
+                AbhaQrError::TooLong | AbhaQrError::NotAbhaQr => ErrorCode::QrNotAbha,
+                AbhaQrError::NoAddress => ErrorCode::QrNoAddress,
+                AbhaQrError::CounterQr => ErrorCode::QrCounterCode,
+            };
+            Error::input(code, e)
+        })?;
+        let verification = self.verify_patient(&qr.address.expose(), purpose).await?;
+        let date_of_birth = qr.date_of_birth.map(|born| match (born.month(), born.day()) {
+            (Some(month), Some(day)) => format!("{:04}-{month:02}-{day:02}", born.year().get()),
+            _ => born.year().get().to_string(),
+        });
+        Ok(Scanned {
+            verification,
+            full_name: qr.name,
+            gender: qr.gender.map(|g| g.code().to_owned()),
+            date_of_birth,
+            mobile: qr.mobile.map(|m| m.expose().to_owned()),
+            abha_number_masked: qr.number.map(|n| n.masked()),
+            state: qr.state,
+            district: qr.district,
+        })
     }
 
     /// Starts the chosen way: an OTP goes out, or the demographics are asked
