@@ -40,6 +40,7 @@ fn main() {
         "address_qr",
         "verify_patient",
         "verify_scanned",
+        "same_patient",
         "verify_with",
         "verify_otp",
         "verify_demographics",

@@ -358,6 +358,12 @@ pub async fn verify_patient(app: State<'_, Started>, address: String, purpose: A
 
 #[tauri::command]
 #[specta::specta]
+pub async fn same_patient(app: State<'_, Started>, address: String, returning: String) -> Reply<CachedPerson> {
+    Ok(phr(&app).await?.same_patient(&address, &returning).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn verify_scanned(app: State<'_, Started>, scan: String, purpose: AuthPurpose) -> Reply<Scanned> {
     Ok(phr(&app).await?.verify_scanned(&scan, purpose).await?)
 }

@@ -58,6 +58,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             address_qr,
             verify_patient,
             verify_scanned,
+            same_patient,
             verify_with,
             verify_otp,
             verify_demographics,

@@ -31,7 +31,8 @@ async fn kyc_by_the_patients_mobile_otp_lands_in_the_front_desk_list() {
     let err = app.phr.verify_otp(&v.id, wrong).await.unwrap_err();
     assert_eq!((err.code(), err.user_message()), (ErrorCode::OtpInvalid, ErrorCode::OtpInvalid.message().to_owned()));
     let done = app.phr.verify_otp(&v.id, &otp).await.unwrap();
-    let VerificationStep::Verified { card: Some(card), linked, verified_at } = done.step else { panic!() };
+    let VerificationStep::Verified { card: Some(card), linked, verified_at, candidates } = done.step else { panic!() };
+    assert!(candidates.is_empty(), "nobody else is in the list yet");
     assert_eq!((card.full_name.as_str(), card.year_of_birth, linked), ("Meera Devi Nair", 1990, false));
     assert!(card.mobile_masked.as_deref().is_some_and(|m| m.starts_with("******")), "numbers arrive masked");
 
@@ -117,6 +118,60 @@ async fn demographics_must_match_the_account() {
     let her_mobile = DemographicsForm { mobile: Some("+91 91234 56780".into()), ..form("meera devi nair") };
     let done = app.phr.verify_demographics(&v.id, her_mobile).await.unwrap();
     assert!(matches!(done.step, VerificationStep::Verified { card: Some(_), .. }));
+}
+
+/// Verifies `address` by the OTP ABDM sends to the patient's mobile.
+async fn verify_by_otp(app: &App, address: &str) -> VerificationStep {
+    let v = app.phr.verify_patient(address, AuthPurpose::Kyc).await.unwrap();
+    let v = app.phr.verify_with(&v.id, GatewayAuthMode::MobileOtp).await.unwrap();
+    let otp = app.sandbox.outbox().last().unwrap().otp.clone();
+    app.phr.verify_otp(&v.id, &otp).await.unwrap().step
+}
+
+/// A returning patient is one person: at once when their ABHA number is known
+/// here, and by the operator's word when only ABDM's rule (same mobile and
+/// gender, age within 2 years, a close name) says they may be.
+#[tokio::test]
+async fn a_returning_patient_is_one_person_by_number_or_when_the_operator_confirms_the_rule() {
+    let mut app = desk(Duration::from_secs(5), true).await;
+    verify_by_otp(&app, "meera.nair@sbx").await;
+    let VerificationStep::Verified { candidates, .. } = verify_by_otp(&app, "91111122223333@sbx").await else {
+        panic!()
+    };
+    assert!(candidates.is_empty(), "the same ABHA number needs no one to confirm it");
+    let found = app.phr.find_people("meera").await.unwrap();
+    assert_eq!(found.len(), 1, "one person, not two: {found:?}");
+    let mut addresses = found[0].addresses.clone();
+    addresses.sort();
+    assert_eq!(addresses, ["91111122223333@sbx", "meera.nair@sbx"]);
+
+    verify_by_otp(&app, "asha.verma@sbx").await;
+    verify_by_otp(&app, "rohan.sharma@sbx").await;
+    let VerificationStep::Verified { candidates, .. } = verify_by_otp(&app, "kabir.sharma@sbx").await else { panic!() };
+    assert!(candidates.is_empty(), "the same mobile, but not the same age or name: Rohan is not Kabir");
+    let VerificationStep::Verified { candidates, .. } = verify_by_otp(&app, "ashav.pune@sbx").await else { panic!() };
+    let offered: Vec<_> = candidates.iter().map(|c| c.addresses.clone()).collect();
+    assert_eq!(offered, [vec!["asha.verma@sbx".to_owned()]], "the same mobile, gender, age and name");
+    assert_eq!(app.phr.find_people("asha").await.unwrap().len(), 2, "kept apart until the operator says");
+
+    assert_eq!(
+        app.phr.same_patient("ashav.pune@sbx", "rohan.sharma@sbx").await.unwrap_err().code(),
+        ErrorCode::AccountNotFound,
+        "only a candidate can be confirmed"
+    );
+    let mut one = app.phr.same_patient("ashav.pune@sbx", "asha.verma@sbx").await.unwrap().addresses;
+    one.sort();
+    assert_eq!(one, ["asha.verma@sbx", "ashav.pune@sbx"]);
+    app.restart().await;
+    app.staff_signed_in().await;
+    let found = app.phr.find_people("asha").await.unwrap();
+    assert_eq!(found.len(), 1, "one person after a restart too");
+    let audit = app.phr.store().recent_audit(5).await.unwrap();
+    let merged = audit.iter().find(|a| a.action == "patients-merged").expect("the confirmation is on the record");
+    assert_eq!(
+        (merged.subject.as_deref(), merged.staff_name.as_deref()),
+        (Some("asha.verma@sbx"), Some("Priya Sharma"))
+    );
 }
 
 /// A barcode scanner types Meera's ABHA card: the verification starts for its

@@ -54,6 +54,7 @@ export const commands = {
 	/**  Asks ABDM how a walk-in patient can be verified for `purpose`. */
 	verifyPatient: (address: string, purpose: AuthPurpose) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_patient", { address, purpose })),
 	verifyScanned: (scan: string, purpose: AuthPurpose) => typedError<Scanned_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_scanned", { scan, purpose })),
+	samePatient: (address: string, returning: string) => typedError<CachedPerson_Serialize, IpcError_Serialize>(__TAURI_INVOKE("same_patient", { address, returning })),
 	verifyWith: (id: string, mode: GatewayAuthMode) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_with", { id, mode })),
 	verifyOtp: (id: string, otp: string) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_otp", { id, otp })),
 	verifyDemographics: (id: string, form: DemographicsForm_Deserialize) => typedError<Verification_Serialize, IpcError_Serialize>(__TAURI_INVOKE("verify_demographics", { id, form })),
@@ -287,7 +288,9 @@ export type DemographicsForm_Serialize = {
 /**  What the front desk records. */
 export type DeskAction = "staff-signed-in" | "staff-signed-out" | "desk-locked" | "desk-unlocked" | 
 /**  The staff session could not be refreshed; the desk locked. */
-"staff-session-ended" | "patient-opened" | "patient-verified" | "patient-declined" | "access-log-exported";
+"staff-session-ended" | "patient-opened" | "patient-verified" | "patient-declined" | 
+/**  A newly verified patient was confirmed as one already in the list. */
+"patients-merged" | "access-log-exported";
 
 /**  What the front desk shows: a sign-in, the desk, or the lock screen. */
 export type DeskStatus = DeskStatus_Serialize | DeskStatus_Deserialize;
@@ -929,6 +932,11 @@ export type VerificationStep_Deserialize =
 { step: "verified"; 
 /**  The demographics (KYC purposes); none for LINK alone. */
 card?: VerifiedCard_Deserialize | null; 
+/**
+ *  People already in the desk's list who may be this patient by ABDM's
+ *  rule for returning patients, for the operator to confirm or not.
+ */
+candidates: CachedPerson_Deserialize[]; 
 /**  A linking token came with it (LINK purposes). */
 linked: boolean; verifiedAt: number };
 
@@ -945,6 +953,11 @@ export type VerificationStep_Serialize =
 { step: "verified"; 
 /**  The demographics (KYC purposes); none for LINK alone. */
 card: VerifiedCard_Serialize | null; 
+/**
+ *  People already in the desk's list who may be this patient by ABDM's
+ *  rule for returning patients, for the operator to confirm or not.
+ */
+candidates: CachedPerson_Serialize[]; 
 /**  A linking token came with it (LINK purposes). */
 linked: boolean; verifiedAt: number };
 

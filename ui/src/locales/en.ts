@@ -195,6 +195,10 @@ export const en = {
   "verify.linked": "Records can be linked",
   "verify.addressIs": "Address: {address}",
   "verify.another": "Verify another patient",
+  "verify.mayBe": "This may be a patient already in your list (same mobile and gender, a close name and age):",
+  "verify.samePerson": "Same person",
+  "verify.notSame": "If not, nothing needs doing: they stay two patients.",
+  "verify.sameDone": "Saved as one patient: {name}.",
   "purpose.KYC": "Identity (KYC)",
   "purpose.LINK": "Link health records",
   "purpose.KYC_AND_LINK": "Identity and link records",
@@ -261,6 +265,7 @@ export const en = {
   "log.action.patient-opened": "Opened a patient",
   "log.action.patient-verified": "Verified a patient",
   "log.action.patient-declined": "Patient declined",
+  "log.action.patients-merged": "Returning patient confirmed",
   "log.action.access-log-exported": "Exported the access log",
 } as const;
 

@@ -194,6 +194,10 @@ export const hi: Record<Key, string> = {
   "verify.verifiedAt": "ABDM द्वारा {when} पर सत्यापित",
   "verify.linked": "रिकॉर्ड जोड़े जा सकते हैं",
   "verify.addressIs": "पता: {address}",
+  "verify.mayBe": "यह शायद आपकी सूची में पहले से मौजूद मरीज़ है (वही मोबाइल और लिंग, मिलता-जुलता नाम और उम्र):",
+  "verify.samePerson": "वही व्यक्ति",
+  "verify.notSame": "अगर नहीं, तो कुछ करने की ज़रूरत नहीं: वे दो अलग मरीज़ रहेंगे।",
+  "verify.sameDone": "एक मरीज़ के रूप में सहेजा गया: {name}।",
   "verify.another": "दूसरे मरीज़ का सत्यापन करें",
   "purpose.KYC": "पहचान (KYC)",
   "purpose.LINK": "स्वास्थ्य रिकॉर्ड जोड़ना",
@@ -261,6 +265,7 @@ export const hi: Record<Key, string> = {
   "log.action.patient-opened": "मरीज़ की प्रोफ़ाइल खोली",
   "log.action.patient-verified": "मरीज़ को सत्यापित किया",
   "log.action.patient-declined": "मरीज़ ने अस्वीकार किया",
+  "log.action.patients-merged": "लौटे मरीज़ की पुष्टि हुई",
   "log.action.access-log-exported": "एक्सेस लॉग निर्यात किया",
 };
 

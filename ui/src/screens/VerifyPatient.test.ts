@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import VerifyPatient from "./VerifyPatient.svelte";
-import { mockCommands } from "../test-ipc";
+import { ashaPerson, mockCommands } from "../test-ipc";
 
 const at = (step: object) => ({ id: "v1", patient: "meera.nair@sbx", purpose: "KYC", step });
 const verified = at({
@@ -18,6 +18,7 @@ const verified = at({
     mobileMasked: "******6780",
     abhaNumberMasked: "XX-XXXX-XXXX-3333",
   },
+  candidates: [],
   linked: false,
   verifiedAt: 1_700_000_000,
 });
@@ -33,6 +34,32 @@ describe("VerifyPatient", () => {
     await fireEvent.input(screen.getByLabelText("Patient's ABHA address"), { target: { value: "meera.nair@sbx" } });
     await fireEvent.click(screen.getByText("Find ways to verify"));
   }
+
+  it("offers a returning patient to confirm, and says so once confirmed", async () => {
+    const asha = {
+      person: { ...ashaPerson, kycVerified: true },
+      addresses: ["asha.verma@sbx"],
+      updatedAt: 1_700_000_000,
+      verifiedAt: 1_700_000_000,
+    };
+    const calls = mockCommands({
+      verify_patient: () => at({ step: "choosingMode", modes: ["DIRECT"] }),
+      verify_with: () => at({ step: "awaitingApproval", expiresAt: 9_999_999_999 }),
+      verify_await_approval: () => ({ ...verified, step: { ...verified.step, candidates: [asha] } }),
+      same_patient: () => ({ ...asha, addresses: ["asha.verma@sbx", "ashav.pune@sbx"] }),
+    });
+    let verifiedCount = 0;
+    render(VerifyPatient, { onVerified: () => verifiedCount++ });
+    await fireEvent.input(screen.getByLabelText("Patient's ABHA address"), { target: { value: "ashav.pune@sbx" } });
+    await fireEvent.click(screen.getByText("Find ways to verify"));
+    await fireEvent.click(await screen.findByText("Ask the patient to approve in their ABHA app"));
+    expect((await screen.findByText(/may be a patient already in your list/)).textContent).toBeTruthy();
+    expect(screen.getByText(/asha\.verma@sbx/)).toBeTruthy();
+    await fireEvent.click(screen.getByText("Same person"));
+    expect((await screen.findByText("Saved as one patient: Asha Verma.")).id).toBe("verify-same");
+    expect(calls.find((c) => c.cmd === "same_patient")?.args).toEqual({ address: "ashav.pune@sbx", returning: "asha.verma@sbx" });
+    expect(verifiedCount).toBe(2);
+  });
 
   it("starts from a scanned ABHA QR and fills the demographics in from it; a bad scan is refused alone", async () => {
     let scans = 0;

@@ -28,6 +28,8 @@ fn record(i: usize) -> PersonRecord {
         photo: None,
         addresses: vec![format!("{first}.{last}{i}@sbx")],
         default_address: None,
+        abha_number_key: None,
+        mobile_key: None,
     }
 }
 

@@ -9,10 +9,33 @@ use crate::{DbKey, StoreError, error::is_not_a_database};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// What [`DbKey::derive`] makes the matching key for.
+const MATCH_PURPOSE: &str = "person-match";
+
+/// Which number a match key is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchKind {
+    /// The 14 digits, without hyphens.
+    AbhaNumber,
+    /// The 10 digits, without the country code.
+    Mobile,
+}
+
+impl MatchKind {
+    fn label(self) -> &'static str {
+        match self {
+            MatchKind::AbhaNumber => "abha-number",
+            MatchKind::Mobile => "mobile",
+        }
+    }
+}
+
 /// The encrypted local cache. Cheap to clone (a pool).
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) pool: SqlitePool,
+    /// Keys the digests that find a returning patient by number (see [`Store::match_key`]).
+    matcher: ring::hmac::Key,
 }
 
 impl Store {
@@ -50,7 +73,16 @@ impl Store {
         // SQLCipher accepts any key when connecting and fails on the first read.
         sqlx::query("SELECT count(*) FROM sqlite_master").execute(&pool).await.map_err(open_err)?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        let matcher = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.derive(MATCH_PURPOSE).expose());
+        Ok(Self { pool, matcher })
+    }
+
+    /// The digest under which a person's ABHA number or mobile (`kind`) is kept
+    /// for matching: keyed, so that the file does not give the numbers away to
+    /// whoever tries all ten-digit mobiles; and lost with the database key.
+    pub fn match_key(&self, kind: MatchKind, normalized: &str) -> String {
+        let tag = ring::hmac::sign(&self.matcher, format!("{}:{normalized}", kind.label()).as_bytes());
+        tag.as_ref()[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// SQLCipher's version, proof that the file is encrypted by it.

@@ -17,7 +17,7 @@ mod sessions;
 mod vault;
 
 pub use audit::{AUDIT_KEPT_SECS, AuditEntry, AuditFilter, ByStaff};
-pub use db::Store;
+pub use db::{MatchKind, Store};
 pub use desk::DeskStaff;
 pub use error::StoreError;
 pub use flows::SavedFlow;

@@ -15,6 +15,10 @@ pub struct PersonRecord {
     /// Every ABHA address of the person known here.
     pub addresses: Vec<String>,
     pub default_address: Option<String>,
+    /// [`Store::match_key`]s of the ABHA number and the mobile, to find the
+    /// person again when they return; never the numbers.
+    pub abha_number_key: Option<String>,
+    pub mobile_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +67,8 @@ struct Row {
     verified_at: Option<i64>,
     addresses: Option<String>,
     default_address: Option<String>,
+    abha_number_key: Option<String>,
+    mobile_key: Option<String>,
 }
 
 impl From<Row> for Person {
@@ -86,6 +92,8 @@ impl From<Row> for Person {
                     .map(str::to_owned)
                     .collect(),
                 default_address: row.default_address,
+                abha_number_key: row.abha_number_key,
+                mobile_key: row.mobile_key,
             },
             updated_at: row.updated_at,
             verified_at: row.verified_at,
@@ -131,13 +139,67 @@ impl Store {
             r#"SELECT p.id AS "id!", p.full_name, p.gender, p.year_of_birth, p.abha_number_masked, p.mobile_masked,
                       p.email_masked, p.kyc_verified, p.photo, p.updated_at, p.verified_at,
                       (SELECT group_concat(address, ' ') FROM addresses WHERE person_id = p.id) AS "addresses?: String",
-                      (SELECT address FROM addresses WHERE person_id = p.id AND is_default = 1) AS "default_address?: String"
+                      (SELECT address FROM addresses WHERE person_id = p.id AND is_default = 1) AS "default_address?: String",
+                      p.abha_number_key, p.mobile_key
                FROM people p JOIN addresses a ON a.person_id = p.id WHERE a.address = ?"#,
             address
         )
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(Person::from))
+    }
+
+    /// The people kept with this mobile [`Store::match_key`].
+    pub async fn people_by_mobile_key(&self, key: &str) -> Result<Vec<Person>, StoreError> {
+        let addresses = sqlx::query_scalar!(
+            r#"SELECT (SELECT min(address) FROM addresses WHERE person_id = p.id) AS "address!: String"
+               FROM people p WHERE p.mobile_key = ? AND EXISTS (SELECT 1 FROM addresses WHERE person_id = p.id)"#,
+            key
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut people = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            people.extend(self.person_by_address(&address).await?);
+        }
+        Ok(people)
+    }
+
+    /// The person of `from` and the person of `into` are one: `from`'s
+    /// addresses and match keys move to `into`'s person, whose name and
+    /// default stay; `false` when either address is not cached.
+    pub async fn merge_people(&self, from: &str, into: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let from_id = sqlx::query_scalar!("SELECT person_id FROM addresses WHERE address = ?", from)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let into_id = sqlx::query_scalar!("SELECT person_id FROM addresses WHERE address = ?", into)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (Some(from_id), Some(into_id)) = (from_id, into_id) else {
+            return Ok(false);
+        };
+        if from_id != into_id {
+            sqlx::query!(
+                "UPDATE people SET
+                   abha_number_key = coalesce(abha_number_key, (SELECT abha_number_key FROM people WHERE id = ?1)),
+                   mobile_key = coalesce(mobile_key, (SELECT mobile_key FROM people WHERE id = ?1)),
+                   verified_at = max(coalesce(verified_at, 0), coalesce((SELECT verified_at FROM people WHERE id = ?1), 0))
+                 WHERE id = ?2",
+                from_id,
+                into_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!("UPDATE addresses SET is_default = 0, person_id = ? WHERE person_id = ?", into_id, from_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query!("DELETE FROM people_search WHERE rowid = ?", from_id).execute(&mut *tx).await?;
+            sqlx::query!("DELETE FROM people WHERE id = ?", from_id).execute(&mut *tx).await?;
+            reindex(&mut tx, into_id).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// People whose name, address or masked number has words starting with the
@@ -157,7 +219,8 @@ impl Store {
             r#"SELECT p.id AS "id!", p.full_name, p.gender, p.year_of_birth, p.abha_number_masked, p.mobile_masked,
                       p.email_masked, p.kyc_verified, p.photo, p.updated_at, p.verified_at,
                       (SELECT group_concat(address, ' ') FROM addresses WHERE person_id = p.id) AS "addresses?: String",
-                      (SELECT address FROM addresses WHERE person_id = p.id AND is_default = 1) AS "default_address?: String"
+                      (SELECT address FROM addresses WHERE person_id = p.id AND is_default = 1) AS "default_address?: String",
+                      p.abha_number_key, p.mobile_key
                FROM (SELECT id, score FROM (SELECT rowid AS id, bm25(people_search) AS score
                                             FROM people_search WHERE people_search MATCH ?
                                             ORDER BY rowid DESC LIMIT ?)
@@ -189,13 +252,20 @@ async fn save(
             break;
         }
     }
+    // One ABHA number is one person, whatever address they came with.
+    if let (None, Some(key)) = (existing, &record.abha_number_key) {
+        existing = sqlx::query_scalar!(r#"SELECT id AS "id!" FROM people WHERE abha_number_key = ? LIMIT 1"#, key)
+            .fetch_optional(&mut **tx)
+            .await?;
+    }
     let year = i64::from(record.year_of_birth);
     let kyc = i64::from(record.kyc_verified);
     let id = match existing {
         Some(id) => {
             sqlx::query!(
                 "UPDATE people SET full_name = ?, gender = ?, year_of_birth = ?, abha_number_masked = ?,
-                 mobile_masked = ?, email_masked = ?, kyc_verified = ?, photo = ?, updated_at = ? WHERE id = ?",
+                 mobile_masked = ?, email_masked = ?, kyc_verified = ?, photo = ?, updated_at = ?,
+                 abha_number_key = coalesce(?, abha_number_key), mobile_key = coalesce(?, mobile_key) WHERE id = ?",
                 record.full_name,
                 record.gender,
                 year,
@@ -205,6 +275,8 @@ async fn save(
                 kyc,
                 record.photo,
                 now,
+                record.abha_number_key,
+                record.mobile_key,
                 id
             )
             .execute(&mut **tx)
@@ -214,7 +286,8 @@ async fn save(
         None => {
             sqlx::query!(
                 r#"INSERT INTO people (full_name, gender, year_of_birth, abha_number_masked, mobile_masked,
-                   email_masked, kyc_verified, photo, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   email_masked, kyc_verified, photo, updated_at, abha_number_key, mobile_key)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    RETURNING id AS "id!""#,
                 record.full_name,
                 record.gender,
@@ -224,7 +297,9 @@ async fn save(
                 record.email_masked,
                 kyc,
                 record.photo,
-                now
+                now,
+                record.abha_number_key,
+                record.mobile_key
             )
             .fetch_one(&mut **tx)
             .await?

@@ -27,10 +27,12 @@ pub enum DeskAction {
     PatientOpened,
     PatientVerified,
     PatientDeclined,
+    /// A newly verified patient was confirmed as one already in the list.
+    PatientsMerged,
     AccessLogExported,
 }
 
-const ACTIONS: [DeskAction; 9] = [
+const ACTIONS: [DeskAction; 10] = [
     DeskAction::StaffSignedIn,
     DeskAction::StaffSignedOut,
     DeskAction::DeskLocked,
@@ -39,6 +41,7 @@ const ACTIONS: [DeskAction; 9] = [
     DeskAction::PatientOpened,
     DeskAction::PatientVerified,
     DeskAction::PatientDeclined,
+    DeskAction::PatientsMerged,
     DeskAction::AccessLogExported,
 ];
 
@@ -53,6 +56,7 @@ impl DeskAction {
             DeskAction::PatientOpened => "patient-opened",
             DeskAction::PatientVerified => "patient-verified",
             DeskAction::PatientDeclined => "patient-declined",
+            DeskAction::PatientsMerged => "patients-merged",
             DeskAction::AccessLogExported => "access-log-exported",
         }
     }

@@ -4,6 +4,7 @@
 
 mod login;
 mod places;
+mod returning;
 mod session;
 mod signup;
 mod tokens;
@@ -226,16 +227,15 @@ impl Phr {
         self.hold_tokens(address, &tokens).await?;
         let mut addresses = vec![profile.id.clone()];
         addresses.extend(known.same_person.into_iter().filter(|a| a != address));
+        let number = profile.health_id.as_deref().and_then(|n| abdm_types::AbhaNumber::parse(n).ok());
+        let mobile = profile.mobile.as_deref().and_then(|m| Mobile::parse(m).ok());
+        let (abha_number_key, mobile_key) = self.match_keys(number.as_ref(), mobile.as_ref());
         let record = PersonRecord {
             full_name: profile.full_name.clone(),
             gender: profile.gender.clone(),
             year_of_birth: profile.date_of_birth.year,
-            abha_number_masked: profile
-                .health_id
-                .as_deref()
-                .and_then(|n| abdm_types::AbhaNumber::parse(n).ok())
-                .map(|n| n.masked()),
-            mobile_masked: profile.mobile.as_deref().and_then(|m| Mobile::parse(m).ok()).map(|m| m.masked()),
+            abha_number_masked: number.as_ref().map(abdm_types::AbhaNumber::masked),
+            mobile_masked: mobile.as_ref().map(Mobile::masked),
             email_masked: profile.email.as_deref().and_then(|e| Email::parse(e).ok()).map(|e| e.masked()),
             kyc_verified: profile.kyc_status.as_deref() == Some("VERIFIED"),
             photo: profile
@@ -244,6 +244,8 @@ impl Phr {
                 .and_then(|p| base64::engine::general_purpose::STANDARD.decode(p).ok()),
             addresses,
             default_address: None,
+            abha_number_key,
+            mobile_key,
         };
         let now = self.clock.now();
         self.store.save_person(&record, now).await?;

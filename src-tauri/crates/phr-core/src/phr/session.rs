@@ -70,7 +70,7 @@ pub struct CachedPerson {
     pub verified_at: Option<i64>,
 }
 
-fn cached(p: Person) -> CachedPerson {
+pub(super) fn cached(p: Person) -> CachedPerson {
     CachedPerson {
         addresses: p.record.addresses.clone(),
         updated_at: p.updated_at,

@@ -60,7 +60,10 @@ pub enum VerificationStep {
     /// ABDM confirmed who they are.
     Verified {
         /// The demographics (KYC purposes); none for LINK alone.
-        card: Option<VerifiedCard>,
+        card: Option<Box<VerifiedCard>>,
+        /// People already in the desk's list who may be this patient by ABDM's
+        /// rule for returning patients, for the operator to confirm or not.
+        candidates: Vec<super::CachedPerson>,
         /// A linking token came with it (LINK purposes).
         linked: bool,
         #[cfg_attr(feature = "specta", specta(type = u32))]
@@ -235,15 +238,19 @@ fn no_callback(_: NoCallback) -> Error {
     Error::input(ErrorCode::NoCallback, "the gateway did not call back in time")
 }
 
-/// The identifier of `kind`, read as `parse` reads it, shown masked; one that
-/// does not parse is not shown at all.
+/// The identifier of `kind`, read as `parse` reads it; one that does not
+/// parse is not there.
+fn identifier<T, E>(identifiers: &[TypedValue], kind: &str, parse: impl Fn(&str) -> Result<T, E>) -> Option<T> {
+    parse(&identifiers.iter().find(|i| i.kind == kind)?.value).ok()
+}
+
+/// The identifier of `kind`, shown masked.
 fn masked<T: std::fmt::Display, E>(
     identifiers: &[TypedValue],
     kind: &str,
     parse: impl Fn(&str) -> Result<T, E>,
 ) -> Option<String> {
-    let value = &identifiers.iter().find(|i| i.kind == kind)?.value;
-    parse(value).ok().map(|v| v.to_string())
+    identifier(identifiers, kind, parse).map(|v| v.to_string())
 }
 
 fn card(patient: &VerifiedPatient) -> VerifiedCard {
@@ -456,10 +463,15 @@ impl Phr {
     ) -> Result<Verification, Error> {
         let now = self.clock.now();
         let address = open.patient.expose();
+        let mut candidates = Vec::new();
         let card = match patient {
             Some(patient) => {
                 let card = card(patient);
                 let gender = if matches!(card.gender.as_str(), "M" | "F") { card.gender.clone() } else { "O".into() };
+                let (abha_number_key, mobile_key) = self.match_keys(
+                    identifier(&patient.identifiers, "NDHM_HEALTH_NUMBER", AbhaNumber::parse).as_ref(),
+                    identifier(&patient.identifiers, "MOBILE", Mobile::parse).as_ref(),
+                );
                 let record = PersonRecord {
                     full_name: card.full_name.clone(),
                     gender,
@@ -471,9 +483,12 @@ impl Phr {
                     photo: None,
                     addresses: vec![address.clone()],
                     default_address: None,
+                    abha_number_key,
+                    mobile_key,
                 };
                 self.store.save_person(&record, now).await?;
-                Some(card)
+                candidates = self.returning_candidates(&address).await?;
+                Some(Box::new(card))
             }
             // LINK alone proves the address, not the demographics.
             None => None,
@@ -487,7 +502,7 @@ impl Phr {
             id: id.to_owned(),
             patient: open.patient.to_string(),
             purpose: open.purpose,
-            step: VerificationStep::Verified { card, linked, verified_at: now },
+            step: VerificationStep::Verified { card, candidates, linked, verified_at: now },
         })
     }
 }

@@ -20,6 +20,8 @@ fn asha() -> PersonRecord {
         photo: None,
         addresses: vec!["asha.verma@sbx".into(), "ashav.pune@sbx".into()],
         default_address: Some("asha.verma@sbx".into()),
+        abha_number_key: None,
+        mobile_key: None,
     }
 }
 
@@ -281,4 +283,48 @@ async fn flows_are_saved_updated_listed_and_deleted() {
     assert!(store.delete_flow("f-1").await.unwrap());
     assert!(store.load_flow("f-1").await.unwrap().is_none());
     assert!(!store.delete_flow("f-1").await.unwrap(), "gone already");
+}
+
+/// A returning patient is found by keyed digests of their numbers: the same
+/// number gives the same key with this database's key, another database's key
+/// gives another, and the digits are not in it.
+#[tokio::test]
+async fn match_keys_find_a_number_again_without_holding_it() {
+    let (_dir, store, _key) = open().await;
+    let (_other_dir, other, _other_key) = open().await;
+    let key = store.match_key(phr_store::MatchKind::Mobile, "9876543210");
+    assert_eq!(key, store.match_key(phr_store::MatchKind::Mobile, "9876543210"));
+    assert_ne!(key, store.match_key(phr_store::MatchKind::AbhaNumber, "9876543210"), "the kind is part of it");
+    assert_ne!(key, other.match_key(phr_store::MatchKind::Mobile, "9876543210"), "keyed by the database key");
+    assert!(!key.contains("9876543210") && key.len() == 32);
+
+    let mut record = asha();
+    record.addresses = vec!["asha.verma@sbx".into()];
+    record.mobile_key = Some(key.clone());
+    store.save_person(&record, 1).await.unwrap();
+    let mut namesake = asha();
+    namesake.addresses = vec!["ashav.pune@sbx".into()];
+    namesake.default_address = None;
+    namesake.abha_number_key = Some(store.match_key(phr_store::MatchKind::AbhaNumber, "91111122223333"));
+    store.save_person(&namesake, 2).await.unwrap();
+    let found: Vec<_> =
+        store.people_by_mobile_key(&key).await.unwrap().into_iter().map(|p| p.record.addresses).collect();
+    assert_eq!(found, [vec!["asha.verma@sbx".to_owned()]]);
+
+    // The same ABHA number with another address is the same person.
+    let mut again = namesake.clone();
+    again.addresses = vec!["asha.clinic@sbx".into()];
+    let id = store.save_person(&again, 3).await.unwrap();
+    let mut addresses = store.person_by_address("ashav.pune@sbx").await.unwrap().unwrap().record.addresses;
+    addresses.sort();
+    assert_eq!(addresses, ["asha.clinic@sbx", "ashav.pune@sbx"]);
+    assert_eq!(store.person_by_address("asha.clinic@sbx").await.unwrap().unwrap().id, id);
+
+    assert!(store.merge_people("asha.clinic@sbx", "asha.verma@sbx").await.unwrap());
+    let merged = store.person_by_address("ashav.pune@sbx").await.unwrap().unwrap();
+    assert_eq!(merged.record.addresses.len(), 3);
+    assert_eq!(merged.record.default_address.as_deref(), Some("asha.verma@sbx"), "the default of the one kept");
+    assert!(merged.record.abha_number_key.is_some() && merged.record.mobile_key.is_some(), "both keys kept");
+    assert_eq!(store.search_people("asha", 10).await.unwrap().len(), 1, "one search row");
+    assert!(!store.merge_people("nobody@sbx", "asha.verma@sbx").await.unwrap());
 }

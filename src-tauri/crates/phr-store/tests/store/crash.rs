@@ -26,6 +26,8 @@ fn person(n: u64) -> PersonRecord {
         photo: Some(vec![7; 4096]),
         addresses: vec![format!("writer{n}.a@sbx"), format!("writer{n}.b@sbx")],
         default_address: None,
+        abha_number_key: None,
+        mobile_key: None,
     }
 }
 
