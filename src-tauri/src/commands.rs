@@ -2,9 +2,9 @@
 
 use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
 use phr_core::{
-    AccessLog, AccessLogFilter, AppInfo, CachedPerson, Change, DataLock, DemographicsForm, DeskStatus, KycMethod,
-    LoginFlow, Phr, Place, ProfileForm, Scanned, Session, SignedIn, SignupFlow, StaffSignInOutcome, StaffSignUp,
-    StaffSignedUp, UiLanguage, Verification, Verified,
+    AccessLog, AccessLogFilter, AppInfo, CachedPerson, Change, CounterQr, DataLock, DemographicsForm, DeskStatus,
+    KycMethod, LoginFlow, Phr, Place, ProfileForm, QueuedPatient, Scanned, Session, SignedIn, SignupFlow,
+    StaffSignInOutcome, StaffSignUp, StaffSignedUp, UiLanguage, Verification, Verified,
 };
 use tauri::State;
 
@@ -475,6 +475,70 @@ pub fn demo_approvals(app: State<'_, Started>) -> Vec<ApprovalRequest> {
 #[specta::specta]
 pub fn demo_answer_approval(app: State<'_, Started>, transaction_id: String, grant: bool) -> bool {
     app.demo_answer_direct(&transaction_id, grant)
+}
+
+/// A demo person the demo phone can act as.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoPerson {
+    pub address: String,
+    pub full_name: String,
+}
+
+/// The demo people, by name; empty outside demo mode.
+#[tauri::command]
+#[specta::specta]
+pub fn demo_people(app: State<'_, Started>) -> Vec<DemoPerson> {
+    let mut people: Vec<_> =
+        app.demo_people().into_iter().map(|(address, full_name)| DemoPerson { address, full_name }).collect();
+    people.sort_by(|a, b| a.full_name.cmp(&b.full_name).then_with(|| a.address.cmp(&b.address)));
+    people
+}
+
+/// What the demo patient's app shows after sharing at a counter.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoShareAnswer {
+    /// The token, when the facility gave one.
+    pub token: Option<String>,
+    /// The facility's reason, when it refused.
+    pub refused: Option<String>,
+}
+
+/// A demo patient scans the counter QR `qr` and shares their profile.
+#[tauri::command]
+#[specta::specta]
+pub async fn demo_share_profile(app: State<'_, Started>, address: String, qr: String) -> Reply<DemoShareAnswer> {
+    let answer = app.demo_share(&address, &qr).await?;
+    Ok(if answer.status == "SUCCESS" {
+        DemoShareAnswer { token: Some(answer.token_number), refused: None }
+    } else {
+        DemoShareAnswer { token: None, refused: Some(answer.message.unwrap_or_default()) }
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn share_queue(app: State<'_, Started>) -> Reply<Vec<QueuedPatient>> {
+    Ok(phr(&app).await?.share_queue().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn register_shared(app: State<'_, Started>, id: u32) -> Reply<CachedPerson> {
+    Ok(phr(&app).await?.register_shared(i64::from(id)).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dismiss_shared(app: State<'_, Started>, id: u32) -> Reply<()> {
+    Ok(phr(&app).await?.dismiss_shared(i64::from(id)).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn counter_qrs(app: State<'_, Started>) -> Reply<Vec<CounterQr>> {
+    Ok(phr(&app).await?.counter_qrs()?)
 }
 
 /// *Reset demo*: the embedded sandbox and this computer's demo data go back

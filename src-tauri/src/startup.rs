@@ -138,6 +138,25 @@ impl Started {
         Ok(())
     }
 
+    /// The demo people the demo phone can act as (demo mode only).
+    pub fn demo_people(&self) -> Vec<(String, String)> {
+        self.sandbox.get().map(SandboxHandle::people).unwrap_or_default()
+    }
+
+    /// A demo patient scans a counter's QR and shares their profile.
+    pub async fn demo_share(&self, address: &str, qr: &str) -> Result<abdm_sandbox::ShareAnswer, IpcError> {
+        let Some(sandbox) = self.sandbox.get() else {
+            return Err(
+                phr_core::Error::input(phr_core::ErrorCode::DemoOnly, "only demo mode has demo patients").into()
+            );
+        };
+        sandbox.share_profile(address, qr).await.map_err(|failure| {
+            // The sandbox's side failed (no desk yet, or it did not answer): as
+            // a patient's app would, the phone says the facility did not answer.
+            phr_core::Error::input(phr_core::ErrorCode::NoCallback, failure).into()
+        })
+    }
+
     /// A demo patient approves or denies in their PHR app.
     pub fn demo_answer_direct(&self, transaction_id: &str, grant: bool) -> bool {
         self.sandbox.get().is_some_and(|s| s.answer_direct(transaction_id, grant))
@@ -206,6 +225,7 @@ impl Startup {
         let service = keyring_service(mode);
         let (bridge_listen, bridge_url) = (config.bridge_listen, config.bridge_url.clone());
         let staff_config = config.staff.clone();
+        let counters = config.counters.clone();
         let (abdm, secret, demo) = match config.target {
             Target::Demo => {
                 let demo = DemoSandbox::bind().map_err(StartError::Sandbox)?;
@@ -223,7 +243,8 @@ impl Startup {
         tracing::info!(%mode, abdm_host = abdm.phr_base_url.host(), logs = %dirs.logs.display(), "started");
         let info = AppInfo::new(mode, &abdm);
         let client = AbdmClient::new(abdm, secret).map_err(|e| StartError::Data(e.into()))?;
-        let bridge = start_bridge(&client, bridge_listen, bridge_url.as_ref(), demo.is_some())?;
+        let mut bridge = start_bridge(&client, bridge_listen, bridge_url.as_ref(), demo.is_some())?;
+        bridge.counters = counters;
         let staff = staff_desk(staff_config, demo.as_ref().map(|d| d.urls), &service)?;
         let folder = dirs.data.join(mode.to_string());
         let started = Started {
@@ -267,7 +288,7 @@ fn start_bridge(
         });
     }
     tracing::info!(%bound, "bridge listening for the gateway's callbacks");
-    Ok(FrontDeskBridge { bridge, wait: CALLBACK_WAIT })
+    Ok(FrontDeskBridge { bridge, wait: CALLBACK_WAIT, counters: Vec::new() })
 }
 
 /// How the front desk's staff sign in, from `[staff]`: in demo mode the

@@ -14,6 +14,8 @@ pub struct App {
     options: ClientOptions,
     /// Where the front desk's bridge listens, once `with_desk` started it.
     pub bridge_url: Option<String>,
+    /// The desk's bridge, given again to the `Phr` of a restart.
+    desk: Option<phr_core::FrontDeskBridge>,
     // Before `dir`: fields drop in order, and the copy needs the folder.
     _keep: KeepDatabase,
     dir: TempDir,
@@ -56,6 +58,7 @@ pub async fn start_with_client(options: abdm_sandbox::Options, client_options: C
         vault,
         options: client_options,
         bridge_url: None,
+        desk: None,
         _keep: KeepDatabase(dir.path().to_owned()),
         dir,
         key,
@@ -94,7 +97,10 @@ pub async fn with_desk(mut app: App, wait: std::time::Duration, register: bool) 
         app.client().register_bridge(&url).await.unwrap();
     }
     app.bridge_url = Some(url);
-    app.phr = app.phr.clone().with_bridge(phr_core::FrontDeskBridge { bridge, wait });
+    let counters = vec!["1".to_owned(), "OPD2".to_owned()];
+    let desk = phr_core::FrontDeskBridge { bridge, wait, counters };
+    app.phr = app.phr.clone().with_bridge(desk.clone());
+    app.desk = Some(desk);
     app.staff_signed_in().await;
     app
 }
@@ -139,6 +145,9 @@ impl App {
     pub async fn restart(&mut self) {
         self.phr.store().clone().close().await;
         self.phr = phr(&self.sandbox, &self.dir, &self.key, &self.vault, &self.options).await;
+        if let Some(desk) = self.desk.clone() {
+            self.phr = self.phr.clone().with_bridge(desk);
+        }
     }
 
     /// A client of the sandbox, as the app builds one.

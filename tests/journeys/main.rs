@@ -11,6 +11,7 @@ mod front_desk;
 mod helpers;
 mod local;
 mod login;
+mod queue;
 mod session;
 mod signup;
 mod staff;

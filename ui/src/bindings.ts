@@ -64,6 +64,14 @@ export const commands = {
 	demoApprovals: () => __TAURI_INVOKE<ApprovalRequest[]>("demo_approvals"),
 	/**  The demo patient approves (`grant`) or denies; `false` if it was no longer open. */
 	demoAnswerApproval: (transactionId: string, grant: boolean) => __TAURI_INVOKE<boolean>("demo_answer_approval", { transactionId, grant }),
+	/**  The demo people, by name; empty outside demo mode. */
+	demoPeople: () => __TAURI_INVOKE<DemoPerson[]>("demo_people"),
+	/**  A demo patient scans the counter QR `qr` and shares their profile. */
+	demoShareProfile: (address: string, qr: string) => typedError<DemoShareAnswer_Serialize, IpcError_Serialize>(__TAURI_INVOKE("demo_share_profile", { address, qr })),
+	shareQueue: () => typedError<QueuedPatient_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("share_queue")),
+	registerShared: (id: number) => typedError<CachedPerson_Serialize, IpcError_Serialize>(__TAURI_INVOKE("register_shared", { id })),
+	dismissShared: (id: number) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("dismiss_shared", { id })),
+	counterQrs: () => typedError<CounterQr[], IpcError_Serialize>(__TAURI_INVOKE("counter_qrs")),
 	/**
 	 *  *Reset demo*: the embedded sandbox and this computer's demo data go back
 	 *  to the seeded people. `DEMO_ONLY` outside demo mode.
@@ -225,14 +233,18 @@ export type Change_Deserialize =
 /**  Who is signed in now (`None`: nobody). */
 { kind: "session"; value?: Session_Deserialize | null } | { kind: "login"; value: LoginFlow_Deserialize } | { kind: "signup"; value: SignupFlow_Deserialize } | 
 /**  The flow finished or was given up. */
-{ kind: "flowEnded"; value: string };
+{ kind: "flowEnded"; value: string } | 
+/**  A patient joined or left the Scan and Share queue. */
+{ kind: "queueChanged" };
 
 /**  What changed, for whoever shows it (the shell turns these into UI events). */
 export type Change_Serialize = 
 /**  Who is signed in now (`None`: nobody). */
 { kind: "session"; value: Session_Serialize | null } | { kind: "login"; value: LoginFlow_Serialize } | { kind: "signup"; value: SignupFlow_Serialize } | 
 /**  The flow finished or was given up. */
-{ kind: "flowEnded"; value: string };
+{ kind: "flowEnded"; value: string } | 
+/**  A patient joined or left the Scan and Share queue. */
+{ kind: "queueChanged" };
 
 /**
  *  A session or flow changed (also when another window caused it): the UI
@@ -252,6 +264,14 @@ export type Changed_Deserialize = Change_Deserialize;
  */
 export type Changed_Serialize = Change_Serialize;
 
+/**  A counter's Scan and Share QR code. */
+export type CounterQr = {
+	counter: string,
+	/**  What the QR holds: ABDM's share-profile URL with the facility and counter. */
+	url: string,
+	svg: string,
+};
+
 /**  Whether the data can be used yet. */
 export type DataLock = 
 /**  Ready. `sealed`: the tokens are in the cache under a passphrase, not in a keyring. */
@@ -261,6 +281,31 @@ export type DataLock =
  *  time, creates it).
  */
 { state: "needsPassphrase"; firstTime: boolean };
+
+/**  A demo person the demo phone can act as. */
+export type DemoPerson = {
+	address: string,
+	fullName: string,
+};
+
+/**  What the demo patient's app shows after sharing at a counter. */
+export type DemoShareAnswer = DemoShareAnswer_Serialize | DemoShareAnswer_Deserialize;
+
+/**  What the demo patient's app shows after sharing at a counter. */
+export type DemoShareAnswer_Deserialize = {
+	/**  The token, when the facility gave one. */
+	token?: string | null,
+	/**  The facility's reason, when it refused. */
+	refused?: string | null,
+};
+
+/**  What the demo patient's app shows after sharing at a counter. */
+export type DemoShareAnswer_Serialize = {
+	/**  The token, when the facility gave one. */
+	token: string | null,
+	/**  The facility's reason, when it refused. */
+	refused: string | null,
+};
 
 /**  The demographics the desk types for DEMOGRAPHICS mode. */
 export type DemographicsForm = DemographicsForm_Serialize | DemographicsForm_Deserialize;
@@ -290,7 +335,9 @@ export type DeskAction = "staff-signed-in" | "staff-signed-out" | "desk-locked" 
 /**  The staff session could not be refreshed; the desk locked. */
 "staff-session-ended" | "patient-opened" | "patient-verified" | "patient-declined" | 
 /**  A newly verified patient was confirmed as one already in the list. */
-"patients-merged" | "access-log-exported";
+"patients-merged" | 
+/**  A patient from the Scan and Share queue joined the list. */
+"patient-registered" | "access-log-exported";
 
 /**  What the front desk shows: a sign-in, the desk, or the lock screen. */
 export type DeskStatus = DeskStatus_Serialize | DeskStatus_Deserialize;
@@ -681,6 +728,43 @@ export type ProfileForm_Serialize = {
 	/**  The other contact (optional): an email on a mobile sign-up, or the reverse. */
 	email: string | null,
 	mobile: string | null,
+};
+
+/**  A patient waiting in the Scan and Share queue. */
+export type QueuedPatient = QueuedPatient_Serialize | QueuedPatient_Deserialize;
+
+/**  A patient waiting in the Scan and Share queue. */
+export type QueuedPatient_Deserialize = {
+	id: number,
+	/**  `<counter>-<nnn>`, as the patient's app shows it. */
+	token: string,
+	counter: string,
+	/**  The ABHA address, as shown: a 14-digit default one masked. */
+	address: string,
+	fullName: string,
+	gender: string,
+	yearOfBirth: number,
+	mobileMasked?: string | null,
+	abhaNumberMasked?: string | null,
+	/**  Unix seconds. */
+	sharedAt: number,
+};
+
+/**  A patient waiting in the Scan and Share queue. */
+export type QueuedPatient_Serialize = {
+	id: number,
+	/**  `<counter>-<nnn>`, as the patient's app shows it. */
+	token: string,
+	counter: string,
+	/**  The ABHA address, as shown: a 14-digit default one masked. */
+	address: string,
+	fullName: string,
+	gender: string,
+	yearOfBirth: number,
+	mobileMasked: string | null,
+	abhaNumberMasked: string | null,
+	/**  Unix seconds. */
+	sharedAt: number,
 };
 
 /**

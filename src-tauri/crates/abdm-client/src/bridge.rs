@@ -88,8 +88,15 @@ pub struct Bridge {
     inner: Arc<Inner>,
 }
 
+/// Takes a profile share in (stores it, gives it a token, answers the gateway);
+/// `false` when it could not be kept, so that the gateway hears it failed.
+pub type ShareDesk =
+    Arc<dyn Fn(ProfileShare) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>> + Send + Sync>;
+
 struct Inner {
     client: AbdmClient,
+    /// Where profile shares go: the front desk, once its data is open.
+    shares: std::sync::RwLock<Option<ShareDesk>>,
     keys: RwLock<HashMap<String, VerifyingKey<Sha256>>>,
     /// When the keys were last fetched; held while fetching, so callbacks that
     /// arrive together cause one fetch.
@@ -128,7 +135,13 @@ impl Bridge {
     /// `client` fetches the gateway's keys and names this workstation (`requester_id`).
     pub fn new(client: AbdmClient) -> Self {
         let fetched = tokio::sync::Mutex::default();
-        Self { inner: Arc::new(Inner { client, keys: RwLock::default(), fetched, slots: Mutex::default() }) }
+        let shares = std::sync::RwLock::default();
+        Self { inner: Arc::new(Inner { client, shares, keys: RwLock::default(), fetched, slots: Mutex::default() }) }
+    }
+
+    /// Profile shares go to `desk` from now on (in place of any before).
+    pub fn take_shares_to(&self, desk: ShareDesk) {
+        *self.inner.shares.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(desk);
     }
 
     /// The four callback routes, relative to the bridge URL.
@@ -144,6 +157,7 @@ impl Bridge {
                 post(|State(b), h, body| answer_callback(b, h, body, Callback::Confirm)),
             )
             .route("/v0.5/users/auth/notify", post(notify))
+            .route("/v1.0/patients/profile/share", post(share))
             .with_state(self.clone())
     }
 
@@ -331,6 +345,20 @@ async fn answer_callback<A: DeserializeOwned>(
         }
         .await,
     )
+}
+
+/// A profile share is answered 202 once the desk has kept it: a share the desk
+/// cannot take yet (its data is not open) is 503, for the gateway to tell the patient.
+async fn share(State(bridge): State<Bridge>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let share: ProfileShare = match bridge.admit(&headers, &body).await {
+        Ok(share) => share,
+        Err(refusal) => return answer(Err(refusal)),
+    };
+    let desk = bridge.inner.shares.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    match desk {
+        Some(desk) if desk(share).await => StatusCode::ACCEPTED,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    }
 }
 
 async fn notify(State(bridge): State<Bridge>, headers: HeaderMap, body: Bytes) -> StatusCode {

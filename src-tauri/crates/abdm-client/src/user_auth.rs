@@ -96,4 +96,31 @@ impl AbdmClient {
         let cm = self.config().cm_suffix.as_ref().to_owned();
         self.post_accepted("v0.5/users/auth/on-notify", &cm, &body).await
     }
+
+    /// `POST /v1.0/patients/profile/on-share`: answers a profile share, with
+    /// the patient's token or why there is none.
+    pub async fn answer_share(
+        &self,
+        share: &ProfileShare,
+        token: Result<&str, CallbackError>,
+    ) -> Result<(), AbdmError> {
+        let (request_id, timestamp) = stamp();
+        let (status, token_number, error) = match token {
+            Ok(token) => ("SUCCESS", token.to_owned(), None),
+            Err(error) => ("FAILURE", String::new(), Some(error)),
+        };
+        let body = OnShare {
+            request_id,
+            timestamp,
+            acknowledgement: ShareAcknowledgement {
+                status: status.into(),
+                health_id: share.profile.patient.health_id.clone(),
+                token_number,
+            },
+            error,
+            resp: RequestReference { request_id: share.request_id.clone() },
+        };
+        let cm = self.config().cm_suffix.as_ref().to_owned();
+        self.post_accepted("v1.0/patients/profile/on-share", &cm, &body).await
+    }
 }

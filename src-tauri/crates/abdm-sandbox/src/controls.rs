@@ -26,6 +26,7 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/clock", get(clock).post(advance_clock))
         .route("/faults", post(add_fault).delete(clear_faults))
         .route("/direct", get(direct_requests).post(answer_direct))
+        .route("/share", post(share))
 }
 
 #[derive(Deserialize)]
@@ -105,4 +106,22 @@ async fn answer_direct(State(ctx): State<Ctx>, bytes: axum::body::Bytes) -> Resu
         return Err(Fail::UnknownTransaction);
     }
     Ok(Json(json!({"transactionId": transaction_id, "status": if answer.grant { "GRANTED" } else { "DENIED" }})))
+}
+
+#[derive(Deserialize)]
+struct Share {
+    address: String,
+    /// The counter QR's content: `https://…/share-profile?hip-id=…&counter-id=…`.
+    qr: String,
+}
+
+/// `POST /_sandbox/share {address, qr}`: a demo person scans a counter's QR and
+/// shares their profile; answers what their app shows (the token), or 409 with why not.
+async fn share(State(ctx): State<Ctx>, bytes: axum::body::Bytes) -> Result<Json<Value>, (StatusCode, Json<Value>)> {
+    let request: Share =
+        body(&bytes).map_err(|_| (StatusCode::BAD_REQUEST, Json(json!({"error": "address and qr"}))))?;
+    match ctx.share_profile(&request.address, &request.qr).await {
+        Ok(answer) => Ok(Json(json!(answer))),
+        Err(failure) => Err((StatusCode::CONFLICT, Json(json!({"error": failure.to_string()})))),
+    }
 }

@@ -59,16 +59,16 @@ pub struct DirectRequest {
     pub expires_at: i64,
 }
 
-fn refuse(status: StatusCode, code: i64, message: &str) -> Response {
+pub(crate) fn refuse(status: StatusCode, code: i64, message: &str) -> Response {
     (status, Json(GatewayError { error: GatewayErrorBody { code, message: message.to_owned() } })).into_response()
 }
 
 /// A refused request: status, gateway error code, message.
-type Refused = (StatusCode, i64, &'static str);
+pub(crate) type Refused = (StatusCode, i64, &'static str);
 
 /// The checks every user-auth request starts with: a live gateway session and
 /// `X-CM-ID: sbx`, then a body of the documented shape.
-fn admit<T: DeserializeOwned>(ctx: &Ctx, headers: &HeaderMap, bytes: &Bytes) -> Result<T, Refused> {
+pub(crate) fn admit<T: DeserializeOwned>(ctx: &Ctx, headers: &HeaderMap, bytes: &Bytes) -> Result<T, Refused> {
     ctx.require_gateway(headers).map_err(|_| (StatusCode::UNAUTHORIZED, 1401, "Unauthorized request"))?;
     match headers.get("x-cm-id").and_then(|v| v.to_str().ok()) {
         Some("sbx") => {}

@@ -22,6 +22,7 @@ mod keys;
 mod lgd;
 mod oidc;
 mod people;
+mod share;
 mod state;
 pub mod world;
 
@@ -43,6 +44,7 @@ pub use error::Fail;
 pub use faults::{Fault, FaultKind};
 pub use gateway::DirectRequest;
 pub use oidc::state::{CONFIDENTIAL_CLIENT as DEMO_OIDC_CONFIDENTIAL_CLIENT, PUBLIC_CLIENT as DEMO_OIDC_CLIENT};
+pub use share::{ShareAnswer, ShareFailure};
 pub use state::{StateFile, StateKey};
 pub use world::SentOtp;
 
@@ -185,6 +187,17 @@ impl SandboxHandle {
         self.ctx.answer_direct(transaction_id, grant)
     }
 
+    /// The demo people's ABHA addresses and names, for the demo phone to act as.
+    pub fn people(&self) -> Vec<(String, String)> {
+        self.ctx.world().accounts.values().map(|a| (a.address.clone(), a.full_name())).collect()
+    }
+
+    /// The demo person `address` scans the counter QR `qr` (its URL) in their
+    /// PHR app and shares their profile: answers the token their app shows.
+    pub async fn share_profile(&self, address: &str, qr: &str) -> Result<ShareAnswer, ShareFailure> {
+        self.ctx.share_profile(address, qr).await
+    }
+
     /// `resp.requestId`s of the `on-notify` acknowledgements received.
     pub fn notify_acks(&self) -> Vec<String> {
         self.ctx.world().notify_acks.clone()
@@ -309,7 +322,8 @@ fn router(ctx: Ctx, controls: bool) -> Router {
         .route("/v0.5/users/auth/fetch-modes", post(gateway::fetch_modes))
         .route("/v0.5/users/auth/init", post(gateway::init))
         .route("/v0.5/users/auth/confirm", post(gateway::confirm))
-        .route("/v0.5/users/auth/on-notify", post(gateway::on_notify));
+        .route("/v0.5/users/auth/on-notify", post(gateway::on_notify))
+        .route("/v1.0/patients/profile/on-share", post(share::on_share));
     let mut app = Router::new()
         .nest("/cm", cm)
         .nest("/gateway", gateway)

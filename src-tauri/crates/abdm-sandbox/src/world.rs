@@ -196,6 +196,9 @@ pub struct World {
     /// `resp.requestId`s of the on-notify acknowledgements received.
     #[serde(default)]
     pub notify_acks: Vec<String>,
+    /// Facilities' answers to profile shares, by the share's `requestId`.
+    #[serde(default)]
+    pub share_answers: HashMap<String, crate::share::ShareAnswer>,
     pub accounts: BTreeMap<String, Account>,
     pub kyc: BTreeMap<String, KycRecord>,
     pub txns: HashMap<String, Txn>,

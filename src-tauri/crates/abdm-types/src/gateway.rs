@@ -463,3 +463,88 @@ mod tests {
         assert_eq!(query["requester"]["type"], "HIP");
     }
 }
+
+/// `POST {bridge}/v1.0/patients/profile/share` (`ShareProfileRequest1`): a
+/// patient scanned a counter's QR in their PHR app and shares their profile.
+/// v1.0 is followed where v0.5 and v3 differ: it is the generation of the
+/// gateway calls this desk makes, and it is the one that carries a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileShare {
+    pub request_id: String,
+    pub timestamp: String,
+    pub intent: ShareIntent,
+    pub location: ShareLocation,
+    pub profile: SharedProfile,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareIntent {
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareLocation {
+    pub latitude: String,
+    pub longitude: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedProfile {
+    /// The counter id from the QR that was scanned.
+    pub hip_code: Option<String>,
+    pub patient: SharedPatient,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedPatient {
+    /// The ABHA address.
+    pub health_id: String,
+    /// The model requires it; a person with an ABHA address and no number
+    /// shares too, so it is read when it is there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_id_number: Option<String>,
+    pub name: String,
+    /// `M`, `F`, `O` or `U`.
+    pub gender: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<PatientAddress>,
+    pub year_of_birth: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_birth: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month_of_birth: Option<u8>,
+    #[serde(default)]
+    pub identifiers: Vec<TypedValue>,
+}
+
+impl std::fmt::Debug for SharedPatient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedPatient").field("health_id", &self.health_id).finish_non_exhaustive()
+    }
+}
+
+/// `POST {gateway}/v1.0/patients/profile/on-share` (`ShareProfileResult1`):
+/// the desk's answer to a share, with the patient's token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnShare {
+    pub request_id: String,
+    pub timestamp: String,
+    pub acknowledgement: ShareAcknowledgement,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<CallbackError>,
+    pub resp: RequestReference,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareAcknowledgement {
+    /// `SUCCESS` or `FAILURE`.
+    pub status: String,
+    pub health_id: String,
+    pub token_number: String,
+}

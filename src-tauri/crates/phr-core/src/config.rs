@@ -81,6 +81,8 @@ pub struct AppConfig {
     pub log_filter: String,
     /// How clinic staff sign in at the front desk.
     pub staff: StaffConfig,
+    /// The counters patients scan a QR at to share their profile (Scan and Share).
+    pub counters: Vec<String>,
 }
 
 /// The `[staff]` table: how the front desk knows who is at it.
@@ -136,6 +138,7 @@ impl Default for AppConfig {
             bridge_listen: DEFAULT_BRIDGE_LISTEN,
             bridge_url: None,
             staff: StaffConfig::default(),
+            counters: vec![DEFAULT_COUNTER.to_owned()],
         }
     }
 }
@@ -145,6 +148,8 @@ const DEFAULT_OPENER: &str = "xdg-open";
 const DEFAULT_OIDC_SCOPES: &str = "profile email";
 
 const DEFAULT_LOG_FILTER: &str = "info";
+/// One counter, unless the clinic names its counters.
+const DEFAULT_COUNTER: &str = "1";
 const DEFAULT_BRIDGE_LISTEN: std::net::SocketAddr =
     std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
 const SANDBOX_PHR_BASE_URL: &str = "https://dev.abdm.gov.in/cm/";
@@ -166,6 +171,7 @@ pub const REQUESTER_ID: Key = Key { file: "abdm.requester_id", env: "ABHA_REQUES
 pub const CM_SUFFIX: Key = Key { file: "abdm.cm_suffix", env: "ABHA_CM_SUFFIX" };
 pub const BRIDGE_LISTEN: Key = Key { file: "bridge.listen", env: "ABHA_BRIDGE_LISTEN" };
 pub const BRIDGE_URL: Key = Key { file: "bridge.public_url", env: "ABHA_BRIDGE_URL" };
+pub const DESK_COUNTERS: Key = Key { file: "desk.counters", env: "ABHA_DESK_COUNTERS" };
 pub const STAFF_SIGN_IN: Key = Key { file: "staff.sign_in", env: "ABHA_STAFF_SIGN_IN" };
 pub const STAFF_IDLE_MINUTES: Key = Key { file: "staff.idle_minutes", env: "ABHA_STAFF_IDLE_MINUTES" };
 pub const STAFF_OPENER: Key = Key { file: "staff.opener", env: "ABHA_STAFF_OPENER" };
@@ -240,6 +246,14 @@ struct RawFile {
     bridge: RawBridge,
     #[serde(default)]
     staff: RawStaff,
+    #[serde(default)]
+    desk: RawDesk,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesk {
+    counters: Option<String>,
 }
 
 /// Numbers may be written bare (`idle_minutes = 15`) or quoted; both are read
@@ -365,6 +379,8 @@ impl AppConfig {
             })?
             .unwrap_or(DEFAULT_BRIDGE_LISTEN);
         let bridge_url = sources.parse(BRIDGE_URL, raw.bridge.public_url, BaseUrl::parse)?;
+        let counters =
+            sources.parse(DESK_COUNTERS, raw.desk.counters, counters)?.unwrap_or_else(|| vec![DEFAULT_COUNTER.into()]);
 
         let missing = |key| ConfigError::Missing { key, mode, file: config_file.to_owned() };
         let staff = staff_config(&sources, raw.staff, mode, &missing)?;
@@ -388,7 +404,7 @@ impl AppConfig {
                 if sandbox { Target::AbdmSandbox(abdm) } else { Target::AbdmProduction(abdm) }
             }
         };
-        Ok(Self { target, log_filter, bridge_listen, bridge_url, staff })
+        Ok(Self { target, log_filter, bridge_listen, bridge_url, staff, counters })
     }
 
     pub fn mode(&self) -> Mode {
@@ -512,6 +528,24 @@ fn staff_config<E: Fn(&str) -> Option<String>>(
 }
 
 /// ABDM client and HIP/HIU ids: printable, no spaces, at most 64 characters.
+/// Counter ids as ABDM's Scan and Share takes them (CARE's rule: 1 to 20
+/// letters and digits), separated by spaces or commas, each once.
+fn counters(raw: &str) -> Result<Vec<String>, &'static str> {
+    let mut counters: Vec<String> = Vec::new();
+    for counter in raw.split([' ', ',']).filter(|c| !c.is_empty()) {
+        if counter.len() > 20 || !counter.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err("each counter is 1 to 20 letters and digits, separated by spaces or commas");
+        }
+        if !counters.iter().any(|c| c == counter) {
+            counters.push(counter.to_owned());
+        }
+    }
+    if counters.is_empty() || counters.len() > 50 {
+        return Err("names 1 to 50 counters, such as \"OPD1 OPD2\"");
+    }
+    Ok(counters)
+}
+
 fn identifier(raw: &str) -> Result<String, &'static str> {
     let raw = raw.trim();
     if raw.is_empty() || raw.len() > 64 || !raw.chars().all(|c| c.is_ascii_graphic()) {
@@ -534,6 +568,18 @@ mod tests {
         }
         let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         AppConfig::load(&path, |k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn counters_are_named_in_the_desk_table_or_there_is_one() {
+        assert_eq!(load(None, &[]).unwrap().counters, ["1"]);
+        let config = load(Some("[desk]\ncounters = \"OPD1, OPD2 OPD1\"\n"), &[]).unwrap();
+        assert_eq!(config.counters, ["OPD1", "OPD2"]);
+        assert_eq!(load(None, &[("ABHA_DESK_COUNTERS", "A")]).unwrap().counters, ["A"]);
+        for bad in ["\"OPD-1\"", "\" , \"", &format!("\"{}\"", "x".repeat(21))] {
+            let err = load(Some(&format!("[desk]\ncounters = {bad}\n")), &[]).unwrap_err();
+            assert!(err.to_string().contains("desk.counters"), "{err}");
+        }
     }
 
     #[test]

@@ -25,9 +25,9 @@ pub use error::{Error, ErrorCode, Field};
 pub use local::{DataLock, LocalData, client_secret, staff_secret};
 pub use login::{LoginFlow, LoginStep, Via};
 pub use phr::{
-    AddressEntry, CachedPerson, Change, DemographicsForm, FrontDeskBridge, KycMethod, PersonCard, Phr, Place,
-    ProfileForm, Scanned, Session, SignedIn, Verification, VerificationStep, Verified, VerifiedCard, mask_address,
-    mask_contact,
+    AddressEntry, CachedPerson, Change, CounterQr, DemographicsForm, FrontDeskBridge, KycMethod, PersonCard, Phr,
+    Place, ProfileForm, QueuedPatient, Scanned, Session, SignedIn, Verification, VerificationStep, Verified,
+    VerifiedCard, mask_address, mask_contact,
 };
 pub use qr::address_qr;
 pub use signup::{KycDetails, SignupFlow, SignupStep};

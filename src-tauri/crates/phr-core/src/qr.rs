@@ -14,7 +14,12 @@ const QUIET_ZONE: usize = 4;
 /// An SVG of the QR code of `raw_address` (one unit per module, scaled by the page).
 pub fn address_qr(raw_address: &str) -> Result<String, Error> {
     let address = crate::phr::address(raw_address)?;
-    let code = QrCode::with_error_correction_level(address.expose().as_bytes(), EcLevel::M)
+    svg(&address.expose())
+}
+
+/// An SVG of the QR code of `text`.
+pub(crate) fn svg(text: &str) -> Result<String, Error> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
         .map_err(|e| Error::input(ErrorCode::InvalidAbhaAddress, e))?;
     let width = code.width();
     let side = width + 2 * QUIET_ZONE;

@@ -14,6 +14,7 @@ mod flows;
 mod key;
 mod people;
 mod sessions;
+mod shares;
 mod vault;
 
 pub use audit::{AUDIT_KEPT_SECS, AuditEntry, AuditFilter, ByStaff};
@@ -24,4 +25,5 @@ pub use flows::SavedFlow;
 pub use key::{DbKey, KeyError, SALT_LEN};
 pub use people::{Person, PersonRecord, SEARCH_RANKED};
 pub use sessions::SessionRecord;
+pub use shares::{QueuedShare, ShareRecord, ShareSettled};
 pub use vault::{SecretKind, Vault, VaultError};

@@ -206,6 +206,7 @@ impl Store {
         let signed_in = sqlx::query_scalar!("SELECT address FROM sessions").fetch_all(&mut *tx).await?;
         sqlx::query!("DELETE FROM sessions").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM flows").execute(&mut *tx).await?;
+        sqlx::query!("DELETE FROM shares").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM addresses").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM people").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM people_search").execute(&mut *tx).await?;

@@ -29,10 +29,12 @@ pub enum DeskAction {
     PatientDeclined,
     /// A newly verified patient was confirmed as one already in the list.
     PatientsMerged,
+    /// A patient from the Scan and Share queue joined the list.
+    PatientRegistered,
     AccessLogExported,
 }
 
-const ACTIONS: [DeskAction; 10] = [
+const ACTIONS: [DeskAction; 11] = [
     DeskAction::StaffSignedIn,
     DeskAction::StaffSignedOut,
     DeskAction::DeskLocked,
@@ -42,6 +44,7 @@ const ACTIONS: [DeskAction; 10] = [
     DeskAction::PatientVerified,
     DeskAction::PatientDeclined,
     DeskAction::PatientsMerged,
+    DeskAction::PatientRegistered,
     DeskAction::AccessLogExported,
 ];
 
@@ -57,6 +60,7 @@ impl DeskAction {
             DeskAction::PatientVerified => "patient-verified",
             DeskAction::PatientDeclined => "patient-declined",
             DeskAction::PatientsMerged => "patients-merged",
+            DeskAction::PatientRegistered => "patient-registered",
             DeskAction::AccessLogExported => "access-log-exported",
         }
     }

@@ -4,6 +4,7 @@
 
 mod login;
 mod places;
+mod queue;
 mod returning;
 mod session;
 mod signup;
@@ -22,6 +23,7 @@ use crate::{Clock, Error, ErrorCode, LoginFlow, SignupFlow, Via, login::StepErro
 
 pub use login::Verified;
 pub use places::Place;
+pub use queue::{CounterQr, QueuedPatient};
 pub use session::{AddressEntry, CachedPerson, PersonCard, Session};
 pub use signup::{KycMethod, ProfileForm};
 pub use verify::{DemographicsForm, FrontDeskBridge, Scanned, Verification, VerificationStep, VerifiedCard};
@@ -51,6 +53,8 @@ pub enum Change {
     Signup(SignupFlow),
     /// The flow finished or was given up.
     FlowEnded(String),
+    /// A patient joined or left the Scan and Share queue.
+    QueueChanged,
 }
 
 /// Who is signed in now.
@@ -155,9 +159,12 @@ impl Phr {
         }
     }
 
-    /// Lets the front desk verify patients: the gateway's answers arrive at `bridge`.
+    /// Lets the front desk verify patients: the gateway's answers arrive at
+    /// `bridge`, and so do the profiles patients share at its counters.
     pub fn with_bridge(self, bridge: FrontDeskBridge) -> Self {
-        Self { bridge: Some(bridge), ..self }
+        let phr = Self { bridge: Some(bridge.clone()), ..self };
+        bridge.bridge.take_shares_to(phr.share_desk());
+        phr
     }
 
     /// Reports every change to `changes` from now on.

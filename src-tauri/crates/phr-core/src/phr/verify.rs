@@ -150,6 +150,8 @@ impl Verifications {
 pub struct FrontDeskBridge {
     pub bridge: Bridge,
     pub wait: Duration,
+    /// The counters whose Scan and Share QR patients may scan.
+    pub counters: Vec<String>,
 }
 
 fn flow_gone() -> Error {
