@@ -56,6 +56,8 @@ pub(crate) struct Ctx {
     /// The runtime the sandbox serves on: callbacks are sent from it even when
     /// a handle method is called from a thread without one (a UI thread).
     pub runtime: tokio::runtime::Handle,
+    /// Wakes the patients' apps waiting for a facility's `on-share`.
+    pub share_answered: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

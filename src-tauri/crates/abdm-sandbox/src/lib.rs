@@ -246,6 +246,7 @@ pub async fn spawn_with(listener: TcpListener, options: Options) -> io::Result<S
             .build()
             .map_err(io::Error::other)?,
         runtime: tokio::runtime::Handle::current(),
+        share_answered: Arc::default(),
     };
     seed_missing(&mut ctx.world(), ctx.now());
     let app = router(ctx.clone(), options.controls);

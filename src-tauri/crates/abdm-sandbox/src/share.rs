@@ -127,13 +127,16 @@ impl Ctx {
         }
         let deadline = tokio::time::Instant::now() + ANSWER_WITHIN;
         loop {
+            // Registered before looking, so an answer in between still wakes this.
+            let answered = self.share_answered.notified();
+            tokio::pin!(answered);
+            answered.as_mut().enable();
             if let Some(answer) = self.world().share_answers.get(&share.request_id).cloned() {
                 return Ok(answer);
             }
-            if tokio::time::Instant::now() >= deadline {
+            if tokio::time::timeout_at(deadline, answered).await.is_err() {
                 return Err(ShareFailure::NoAnswer);
             }
-            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 }
@@ -149,6 +152,7 @@ pub(crate) async fn on_share(State(ctx): State<Ctx>, headers: HeaderMap, bytes: 
         ShareAnswer { status: ack.status, token_number: ack.token_number, message: answer.error.map(|e| e.message) };
     ctx.world().share_answers.insert(answer.resp.request_id, shown);
     ctx.persist();
+    ctx.share_answered.notify_waiters();
     StatusCode::ACCEPTED.into_response()
 }
 
