@@ -3,7 +3,7 @@
 use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
 use phr_core::{
     AccessLog, AccessLogFilter, AppInfo, CachedPerson, Change, CounterQr, DataLock, DemographicsForm, DeskStatus,
-    KycMethod, LoginFlow, Phr, Place, ProfileForm, QueuedPatient, Scanned, Session, SignedIn, SignupFlow,
+    KycMethod, LoginFlow, Phr, Place, ProfileForm, QueuedPatient, Registered, Scanned, Session, SignedIn, SignupFlow,
     StaffSignInOutcome, StaffSignUp, StaffSignedUp, UiLanguage, Verification, Verified,
 };
 use tauri::State;
@@ -525,7 +525,7 @@ pub async fn share_queue(app: State<'_, Started>) -> Reply<Vec<QueuedPatient>> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn register_shared(app: State<'_, Started>, id: u32) -> Reply<CachedPerson> {
+pub async fn register_shared(app: State<'_, Started>, id: u32) -> Reply<Registered> {
     Ok(phr(&app).await?.register_shared(i64::from(id)).await?)
 }
 

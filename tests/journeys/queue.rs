@@ -5,12 +5,22 @@
 use std::time::Duration;
 
 use abdm_sandbox::ShareFailure;
+use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
 use phr_core::ErrorCode;
 
 use crate::helpers::*;
 
 async fn share(app: &App, address: &str, qr: String) -> Result<abdm_sandbox::ShareAnswer, ShareFailure> {
     app.sandbox.share_profile(address, &qr).await
+}
+
+/// Asha joins the desk's list as a verified walk-in (DIRECT, approved on her phone).
+async fn verify_asha(app: &App) {
+    let v = app.phr.verify_patient("asha.verma@sbx", AuthPurpose::Kyc).await.unwrap();
+    let v = app.phr.verify_with(&v.id, GatewayAuthMode::Direct).await.unwrap();
+    let request = app.sandbox.direct_requests().into_iter().find(|r| r.patient == "asha.verma@sbx").unwrap();
+    assert!(app.sandbox.answer_direct(&request.transaction_id, true));
+    app.phr.verify_await_approval(&v.id).await.unwrap();
 }
 
 #[tokio::test]
@@ -63,8 +73,8 @@ async fn shared_profiles_get_their_counters_tokens_and_wait_in_the_queue_across_
     assert_eq!(queue[0].abha_number_masked.as_deref(), Some("XX-XXXX-XXXX-3333"));
 
     let meera = app.phr.register_shared(queue[0].id).await.unwrap();
-    assert_eq!(meera.person.full_name, "Meera Devi Nair");
-    assert!(meera.verified_at.is_some());
+    assert_eq!(meera.person.person.full_name, "Meera Devi Nair");
+    assert!(meera.person.verified_at.is_some() && meera.candidates.is_empty());
     assert_eq!(app.phr.find_people("meera").await.unwrap().len(), 1);
     app.phr.dismiss_shared(queue[1].id).await.unwrap();
     assert_eq!(app.phr.share_queue().await.unwrap().len(), 1);
@@ -72,8 +82,17 @@ async fn shared_profiles_get_their_counters_tokens_and_wait_in_the_queue_across_
     let audit = app.phr.store().recent_audit(3).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "patient-registered" && a.subject.as_deref() == Some("meera.nair@sbx")));
 
+    // Asha's other address shares: ABDM's rule offers the Asha already listed.
+    verify_asha(&app).await;
+    assert_eq!(token(share(&app, "ashav.pune@sbx", qrs[0].url.clone()).await.unwrap()), ok("1-003"));
+    let queued = app.phr.share_queue().await.unwrap();
+    let pune = queued.iter().find(|q| q.address == "ashav.pune@sbx").unwrap();
+    let registered = app.phr.register_shared(pune.id).await.unwrap();
+    let offered: Vec<_> = registered.candidates.iter().map(|c| c.addresses.clone()).collect();
+    assert_eq!(offered, [vec!["asha.verma@sbx".to_owned()]]);
+
     // Shares after the restart reach the new desk; tomorrow the numbers start again.
-    assert_eq!(token(share(&app, "asha.verma@sbx", qrs[0].url.clone()).await.unwrap()), ok("1-003"));
+    assert_eq!(token(share(&app, "asha.verma@sbx", qrs[0].url.clone()).await.unwrap()), ok("1-004"));
     app.sandbox.clock().advance(24 * 3600);
     assert_eq!(token(share(&app, "asha.verma@sbx", qrs[0].url.clone()).await.unwrap()), ok("1-001"));
     app.staff_signed_in().await;

@@ -69,7 +69,7 @@ export const commands = {
 	/**  A demo patient scans the counter QR `qr` and shares their profile. */
 	demoShareProfile: (address: string, qr: string) => typedError<DemoShareAnswer_Serialize, IpcError_Serialize>(__TAURI_INVOKE("demo_share_profile", { address, qr })),
 	shareQueue: () => typedError<QueuedPatient_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("share_queue")),
-	registerShared: (id: number) => typedError<CachedPerson_Serialize, IpcError_Serialize>(__TAURI_INVOKE("register_shared", { id })),
+	registerShared: (id: number) => typedError<Registered_Serialize, IpcError_Serialize>(__TAURI_INVOKE("register_shared", { id })),
 	dismissShared: (id: number) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("dismiss_shared", { id })),
 	counterQrs: () => typedError<CounterQr[], IpcError_Serialize>(__TAURI_INVOKE("counter_qrs")),
 	/**
@@ -765,6 +765,29 @@ export type QueuedPatient_Serialize = {
 	abhaNumberMasked: string | null,
 	/**  Unix seconds. */
 	sharedAt: number,
+};
+
+/**  A queued patient, registered into the desk's list. */
+export type Registered = Registered_Serialize | Registered_Deserialize;
+
+/**  A queued patient, registered into the desk's list. */
+export type Registered_Deserialize = {
+	person: CachedPerson_Deserialize,
+	/**
+	 *  Others in the list ABDM's rule for returning patients matches, for the
+	 *  operator to confirm or not.
+	 */
+	candidates: CachedPerson_Deserialize[],
+};
+
+/**  A queued patient, registered into the desk's list. */
+export type Registered_Serialize = {
+	person: CachedPerson_Serialize,
+	/**
+	 *  Others in the list ABDM's rule for returning patients matches, for the
+	 *  operator to confirm or not.
+	 */
+	candidates: CachedPerson_Serialize[],
 };
 
 /**

@@ -26,8 +26,8 @@ pub use local::{DataLock, LocalData, client_secret, staff_secret};
 pub use login::{LoginFlow, LoginStep, Via};
 pub use phr::{
     AddressEntry, CachedPerson, Change, CounterQr, DemographicsForm, FrontDeskBridge, KycMethod, PersonCard, Phr,
-    Place, ProfileForm, QueuedPatient, Scanned, Session, SignedIn, Verification, VerificationStep, Verified,
-    VerifiedCard, mask_address, mask_contact,
+    Place, ProfileForm, QueuedPatient, Registered, Scanned, Session, SignedIn, Verification, VerificationStep,
+    Verified, VerifiedCard, mask_address, mask_contact,
 };
 pub use qr::address_qr;
 pub use signup::{KycDetails, SignupFlow, SignupStep};

@@ -23,7 +23,7 @@ use crate::{Clock, Error, ErrorCode, LoginFlow, SignupFlow, Via, login::StepErro
 
 pub use login::Verified;
 pub use places::Place;
-pub use queue::{CounterQr, QueuedPatient};
+pub use queue::{CounterQr, QueuedPatient, Registered};
 pub use session::{AddressEntry, CachedPerson, PersonCard, Session};
 pub use signup::{KycMethod, ProfileForm};
 pub use verify::{DemographicsForm, FrontDeskBridge, Scanned, Verification, VerificationStep, VerifiedCard};

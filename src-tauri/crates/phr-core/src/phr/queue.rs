@@ -49,6 +49,17 @@ pub struct QueuedPatient {
     pub shared_at: i64,
 }
 
+/// A queued patient, registered into the desk's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct Registered {
+    pub person: CachedPerson,
+    /// Others in the list ABDM's rule for returning patients matches, for the
+    /// operator to confirm or not.
+    pub candidates: Vec<CachedPerson>,
+}
+
 /// A counter's Scan and Share QR code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -166,8 +177,9 @@ impl Phr {
 
     /// Registers a queued patient into the desk's list: ABDM verified the
     /// profile they shared. A person already listed (by address or ABHA
-    /// number) is updated, not added again.
-    pub async fn register_shared(&self, id: i64) -> Result<CachedPerson, Error> {
+    /// number) is updated, not added again; one ABDM's rule only may match is
+    /// offered as a candidate.
+    pub async fn register_shared(&self, id: i64) -> Result<Registered, Error> {
         let staff = self.on_duty().await?;
         let share = self.store.settle_share(id, ShareSettled::Registered).await?.ok_or_else(not_queued)?;
         let now = self.clock.now();
@@ -191,7 +203,8 @@ impl Phr {
         self.desk_audit(&staff, DeskAction::PatientRegistered, Some(&record.address)).await?;
         self.report(Change::QueueChanged);
         let saved = self.store.person_by_address(&record.address).await?.ok_or_else(not_queued)?;
-        Ok(cached(saved))
+        let candidates = self.returning_candidates(&record.address).await?;
+        Ok(Registered { person: cached(saved), candidates })
     }
 
     /// Takes a patient out of the queue without registering them.
