@@ -6,6 +6,8 @@
 //! are answered 202 and handed to whoever waits for them, matched by
 //! `resp.requestId` (or `auth.transactionId` for `notify`). One that arrives
 //! before anybody waits is kept until asked for; a duplicate changes nothing.
+//! A profile share (Scan and Share) asks for nobody's request: it goes to the
+//! front desk given to [`Bridge::take_shares_to`].
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -144,7 +146,7 @@ impl Bridge {
         *self.inner.shares.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(desk);
     }
 
-    /// The four callback routes, relative to the bridge URL.
+    /// The callback routes (user-auth answers, notify, profile share), relative to the bridge URL.
     pub fn router(&self) -> Router {
         Router::new()
             .route(

@@ -19,3 +19,4 @@ pub use config::AbdmConfig;
 pub use crypto::{EncryptionKey, Padding};
 pub use error::{AbdmError, ApiFailure};
 pub use phr::{Contact, Credential, RegistrationDetails};
+pub use user_auth::share_answer;

@@ -17,6 +17,26 @@ fn stamp() -> (String, String) {
     (uuid::Uuid::new_v4().to_string(), timestamp(now))
 }
 
+/// The `on-share` body answering `share`: its token, or `FAILURE` and why.
+pub fn share_answer(share: &ProfileShare, token: Result<&str, CallbackError>) -> OnShare {
+    let (request_id, timestamp) = stamp();
+    let (status, token_number, error) = match token {
+        Ok(token) => ("SUCCESS", token.to_owned(), None),
+        Err(error) => ("FAILURE", String::new(), Some(error)),
+    };
+    OnShare {
+        request_id,
+        timestamp,
+        acknowledgement: ShareAcknowledgement {
+            status: status.into(),
+            health_id: share.profile.patient.health_id.clone(),
+            token_number,
+        },
+        error,
+        resp: RequestReference { request_id: share.request_id.clone() },
+    }
+}
+
 impl AbdmClient {
     fn hip(&self) -> AuthRequester {
         AuthRequester { kind: REQUESTER_TYPE.into(), id: self.config().requester_id.clone() }
@@ -104,23 +124,7 @@ impl AbdmClient {
         share: &ProfileShare,
         token: Result<&str, CallbackError>,
     ) -> Result<(), AbdmError> {
-        let (request_id, timestamp) = stamp();
-        let (status, token_number, error) = match token {
-            Ok(token) => ("SUCCESS", token.to_owned(), None),
-            Err(error) => ("FAILURE", String::new(), Some(error)),
-        };
-        let body = OnShare {
-            request_id,
-            timestamp,
-            acknowledgement: ShareAcknowledgement {
-                status: status.into(),
-                health_id: share.profile.patient.health_id.clone(),
-                token_number,
-            },
-            error,
-            resp: RequestReference { request_id: share.request_id.clone() },
-        };
         let cm = self.config().cm_suffix.as_ref().to_owned();
-        self.post_accepted("v1.0/patients/profile/on-share", &cm, &body).await
+        self.post_accepted("v1.0/patients/profile/on-share", &cm, &share_answer(share, token)).await
     }
 }

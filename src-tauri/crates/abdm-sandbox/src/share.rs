@@ -73,7 +73,9 @@ fn profile(account: &Account, counter: &str) -> SharedProfile {
         hip_code: Some(counter.to_owned()),
         patient: SharedPatient {
             health_id: account.address.clone(),
-            health_id_number: account.abha_number.clone(),
+            // The published model requires it; ABDM's PHR users with an address
+            // and no number share too: an empty string, which a HIP reads as none.
+            health_id_number: Some(account.abha_number.clone().unwrap_or_default()),
             name: account.full_name(),
             gender: account.gender.clone(),
             address: Some(PatientAddress {

@@ -46,6 +46,21 @@ impl Hip {
         Self { t, received, cases: Vec::new() }
     }
 
+    /// Waits for the profile share of `patient` the gateway posted.
+    async fn expect_share(&self, patient: &str) -> Value {
+        for _ in 0..500 {
+            let found = self.received.lock().unwrap().iter().find_map(|(p, body)| {
+                (p.ends_with("profile/share") && body["profile"]["patient"]["healthId"] == patient)
+                    .then(|| body.clone())
+            });
+            if let Some(body) = found {
+                return body;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no profile share for {patient}");
+    }
+
     /// Waits for the callback on `path` about `key` (the request's id, or for
     /// `notify` the transaction's) and keeps it as `case`.
     async fn expect(&mut self, case: &str, path: &str, key: &str) -> Value {
@@ -164,15 +179,47 @@ async fn every_callback_and_every_refusal_satisfies_the_published_gateway_models
     let causes: std::collections::BTreeSet<&str> = refusals.iter().filter_map(|e| e["message"].as_str()).collect();
     assert_eq!(causes.len(), 8, "each cause in its own words: {causes:?}");
 
+    validate(&hip.cases);
+}
+
+/// Runs the published models over `cases` (case, model, body): every body must pass.
+fn validate(cases: &[(String, &'static str, Value)]) {
     let (python, script) = validator();
     let mut child = Command::new(python).arg(script).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    for (case, model, body) in &hip.cases {
+    for (case, model, body) in cases {
         writeln!(stdin, "{}", json!({"case": case, "model": model, "body": body})).unwrap();
     }
     drop(stdin);
     let output = child.wait_with_output().unwrap();
     let report = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "the published models refuse what the sandbox sent:\n{report}");
-    assert_eq!(report.lines().filter(|l| l.starts_with("ok")).count(), hip.cases.len(), "{report}");
+    assert!(output.status.success(), "the published models refuse what was sent:\n{report}");
+    assert_eq!(report.lines().filter(|l| l.starts_with("ok")).count(), cases.len(), "{report}");
+}
+
+/// Scan and Share: the share the sandbox's gateway posts for a patient with an
+/// ABHA number and for one with only an address, and the desk's answers (a
+/// token, a refusal), held against the gateway's own published models
+/// (`abdm_gateway` 1.0.0: `ShareProfileRequest1`, `ShareProfileResult1`).
+#[tokio::test]
+async fn profile_shares_and_the_desks_answers_satisfy_the_published_gateway_models() {
+    let mut hip = Hip::new().await;
+    let qr =
+        format!("https://phrsbx.abdm.gov.in/share-profile?hip-id={}&counter-id=1", abdm_sandbox::DEMO_REQUESTER_ID);
+    for (patient, answer) in
+        [("meera.nair@sbx", Ok("1-001")), ("asha.verma@sbx", Err("No such counter at this facility"))]
+    {
+        let refusal = answer.map_err(|m| abdm_types::gateway::CallbackError { code: 1000, message: m.into() });
+        let desk = async {
+            let body = hip.expect_share(patient).await;
+            let share: abdm_types::gateway::ProfileShare = serde_json::from_value(body.clone()).unwrap();
+            hip.t.client.answer_share(&share, refusal.clone()).await.unwrap();
+            (body, abdm_client::share_answer(&share, refusal.clone()))
+        };
+        let (shown, (body, on_share)) = tokio::join!(hip.t.sandbox.share_profile(patient, &qr), desk);
+        assert_eq!(shown.unwrap().token_number, answer.unwrap_or(""), "{patient}");
+        hip.cases.push((format!("share of {patient}"), "abdm_gateway:ShareProfileRequest1", body));
+        hip.cases.push((format!("on-share for {patient}"), "abdm_gateway:ShareProfileResult1", json!(on_share)));
+    }
+    validate(&hip.cases);
 }
