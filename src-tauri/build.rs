@@ -53,6 +53,8 @@ fn main() {
         "register_shared",
         "dismiss_shared",
         "counter_qrs",
+        "waiting_verifications",
+        "cancel_waiting",
         "reset_demo",
         "desk_status",
         "desk_activity",

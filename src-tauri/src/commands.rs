@@ -4,7 +4,7 @@ use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
 use phr_core::{
     AccessLog, AccessLogFilter, AppInfo, CachedPerson, Change, CounterQr, DataLock, DemographicsForm, DeskStatus,
     KycMethod, LoginFlow, Phr, Place, ProfileForm, QueuedPatient, Registered, Scanned, Session, SignedIn, SignupFlow,
-    StaffSignInOutcome, StaffSignUp, StaffSignedUp, UiLanguage, Verification, Verified,
+    StaffSignInOutcome, StaffSignUp, StaffSignedUp, UiLanguage, Verification, Verified, Waiting,
 };
 use tauri::State;
 
@@ -533,6 +533,18 @@ pub async fn register_shared(app: State<'_, Started>, id: u32) -> Reply<Register
 #[specta::specta]
 pub async fn dismiss_shared(app: State<'_, Started>, id: u32) -> Reply<()> {
     Ok(phr(&app).await?.dismiss_shared(i64::from(id)).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn waiting_verifications(app: State<'_, Started>) -> Reply<Vec<Waiting>> {
+    Ok(phr(&app).await?.waiting_verifications().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_waiting(app: State<'_, Started>, id: String) -> Reply<()> {
+    Ok(phr(&app).await?.cancel_waiting(&id).await?)
 }
 
 #[tauri::command]

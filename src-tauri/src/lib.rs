@@ -71,6 +71,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             register_shared,
             dismiss_shared,
             counter_qrs,
+            waiting_verifications,
+            cancel_waiting,
             reset_demo,
             desk_status,
             desk_activity,

@@ -15,7 +15,7 @@ use std::time::Duration;
 use abdm_client::ClientOptions;
 use abdm_sandbox::{Fault, FaultKind};
 use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
-use phr_core::{DemographicsForm, Error, ErrorCode, KycMethod, SignupStep, Verified};
+use phr_core::{DemographicsForm, Error, ErrorCode, KycMethod, SignupStep, VerificationStep, Verified};
 
 use crate::helpers::*;
 
@@ -232,6 +232,9 @@ enum Expect {
     /// computer's tokens whatever ABDM answers (a shared computer must not keep
     /// them), and the desk's acknowledgement of a notify has no answer to read.
     DoneHere,
+    /// Kept, shown as waiting for the connection, and sent on its own when it
+    /// returns: a verification the desk starts while ABDM cannot be reached.
+    Waits,
 }
 
 fn expected(step: Step, trouble: Trouble) -> Expect {
@@ -244,6 +247,7 @@ fn expected(step: Step, trouble: Trouble) -> Expect {
         // not JSON goes unread, and the callback the request asked for never comes.
         Trouble::NotJson if step == Step::DeskDirect => Expect::DoneHere,
         Trouble::NotJson if step.waits_for_callback() => Expect::Refused(&[ErrorCode::NoCallback]),
+        Trouble::Slow | Trouble::Status(_) | Trouble::Dropped if step == Step::DeskFetchModes => Expect::Waits,
         Trouble::Slow | Trouble::Status(_) | Trouble::NotJson => Expect::Refused(UNAVAILABLE),
         // Cut off before the status line is the network; after it, ABDM.
         Trouble::Dropped => Expect::Refused(&[ErrorCode::NetworkUnavailable, ErrorCode::AbdmUnavailable]),
@@ -400,13 +404,24 @@ enum Recovery {
     Resumed,
     /// The flow from its start went through.
     Restarted,
+    /// Sent on its own once the connection returned, ready to carry on.
+    Sent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The code shown.
+    Refused(ErrorCode),
+    /// Done here all the same.
+    DoneHere,
+    /// Kept until the connection returns.
+    Waits,
 }
 
 struct Cell {
     step: Step,
     trouble: Trouble,
-    /// The code shown, or `None` when it was done here all the same.
-    outcome: Option<ErrorCode>,
+    outcome: Outcome,
     recovery: Recovery,
 }
 
@@ -462,16 +477,25 @@ async fn cell(step: Step, trouble: Trouble) -> Cell {
             result
         }
     };
+    let waiting = if step.at_desk() { app.phr.waiting_verifications().await.unwrap() } else { Vec::new() };
     let outcome = match (expected(step, trouble), result) {
-        (Expect::Refused(codes), Err(err)) if codes.contains(&err.code()) => Some(err.code()),
-        (Expect::DoneHere, Ok(())) => None,
-        (_, result) => panic!("{step:?} with {trouble:?}: {result:?}"),
+        (Expect::Refused(codes), Err(err)) if codes.contains(&err.code()) => Outcome::Refused(err.code()),
+        (Expect::DoneHere, Ok(())) => Outcome::DoneHere,
+        (Expect::Waits, Ok(())) if waiting.len() == 1 => Outcome::Waits,
+        (_, result) => panic!("{step:?} with {trouble:?}: {result:?}, {} waiting", waiting.len()),
     };
     assert_eq!(saved(&app, with_session).await, before, "{step:?} with {trouble:?} lost something");
 
     let recovery = match outcome {
-        None => go_on_after_done(&app, step).await,
-        Some(_) => go_on(&mut app, step, trouble, &ready).await,
+        Outcome::DoneHere => go_on_after_done(&app, step).await,
+        Outcome::Refused(_) => go_on(&mut app, step, trouble, &ready).await,
+        Outcome::Waits => {
+            app.phr.send_waiting().await.unwrap();
+            let waiting = app.phr.waiting_verifications().await.unwrap();
+            let [sent] = waiting.as_slice() else { panic!("{step:?} with {trouble:?}: {waiting:?}") };
+            assert!(matches!(sent.verification.step, VerificationStep::ChoosingMode { .. }), "{sent:?}");
+            Recovery::Sent
+        }
     };
     let _ = app.phr.logout().await;
     Cell { step, trouble, outcome, recovery }
@@ -547,8 +571,13 @@ async fn every_step_meets_every_fault_with_a_specific_error_and_can_go_on() {
         write!(table, "\n| {step:?} |").unwrap();
         for trouble in Trouble::ALL {
             match done.iter().find(|c| c.step == step && c.trouble == trouble) {
-                Some(Cell { outcome: Some(code), recovery, .. }) => write!(table, " {code:?}, {recovery:?} |").unwrap(),
-                Some(Cell { outcome: None, .. }) => table.push_str(" done here |"),
+                Some(Cell { outcome: Outcome::Refused(code), recovery, .. }) => {
+                    write!(table, " {code:?}, {recovery:?} |").unwrap()
+                }
+                Some(Cell { outcome: Outcome::DoneHere, .. }) => table.push_str(" done here |"),
+                Some(Cell { outcome: Outcome::Waits, recovery, .. }) => {
+                    write!(table, " waits, {recovery:?} |").unwrap()
+                }
                 None if failed.iter().any(|f| f.0 == step && f.1 == trouble) => table.push_str(" FAILED |"),
                 None => table.push_str(" — |"),
             }

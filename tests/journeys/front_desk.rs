@@ -209,6 +209,57 @@ async fn a_scanned_abha_card_starts_the_verification_and_fills_in_the_demographi
     }
 }
 
+/// With ABDM out of reach, a verification waits with what the operator gave,
+/// survives a restart, and is sent on its own when the connection returns: the
+/// operator carries on from the ways ABDM offers without typing again.
+#[tokio::test]
+async fn a_verification_started_offline_waits_and_is_sent_when_the_connection_returns() {
+    use abdm_sandbox::{Fault, FaultKind};
+    let mut app = desk(Duration::from_secs(5), true).await;
+    let down = || Fault { path: "/gateway/v0.5/users/auth/fetch-modes".into(), kind: FaultKind::Drop, times: None };
+    app.sandbox.inject(down());
+    let typed = app.phr.verify_patient("meera.nair@sbx", AuthPurpose::Kyc).await.unwrap();
+    assert!(matches!(typed.step, VerificationStep::WaitingForConnection { .. }), "{typed:?}");
+    let card = r#"{"hid":"asha.verma@sbx","name":"Asha Verma","gender":"F","dob":"1987"}"#;
+    let scanned = app.phr.verify_scanned(card, AuthPurpose::KycAndLink).await.unwrap();
+    assert!(matches!(scanned.verification.step, VerificationStep::WaitingForConnection { .. }));
+
+    app.restart().await;
+    app.staff_signed_in().await;
+    let waiting = app.phr.waiting_verifications().await.unwrap();
+    let shown: Vec<_> = waiting.iter().map(|w| (w.verification.patient.as_str(), w.full_name.as_deref())).collect();
+    assert_eq!(shown, [("meera.nair@sbx", None), ("asha.verma@sbx", Some("Asha Verma"))], "kept across a restart");
+    assert_eq!(waiting[1].verification.purpose, AuthPurpose::KycAndLink);
+    assert_eq!(app.phr.send_waiting().await.unwrap(), 0, "still down");
+
+    app.sandbox.clear_faults();
+    app.phr.send_waiting().await.unwrap();
+    let waiting = app.phr.waiting_verifications().await.unwrap();
+    assert!(
+        waiting.iter().all(|w| matches!(w.verification.step, VerificationStep::ChoosingMode { .. })),
+        "{waiting:?}"
+    );
+    let v = app.phr.verify_with(&waiting[0].verification.id, GatewayAuthMode::MobileOtp).await.unwrap();
+    let otp = app.sandbox.outbox().last().unwrap().otp.clone();
+    let done = app.phr.verify_otp(&v.id, &otp).await.unwrap();
+    assert!(matches!(done.step, VerificationStep::Verified { card: Some(_), .. }), "verified without typing again");
+    assert_eq!(app.phr.waiting_verifications().await.unwrap().len(), 1, "taken up, no longer waiting");
+    app.phr.cancel_waiting(&waiting[1].verification.id).await.unwrap();
+    assert!(app.phr.waiting_verifications().await.unwrap().is_empty());
+    let again = app.phr.cancel_waiting(&waiting[1].verification.id).await.unwrap_err();
+    assert_eq!(again.code(), ErrorCode::FlowNotFound);
+
+    // ABDM's refusal, once reachable, ends the wait (the desk is told why).
+    app.sandbox.inject(down());
+    app.phr.verify_patient("nobody.here@sbx", AuthPurpose::Kyc).await.unwrap();
+    app.sandbox.clear_faults();
+    let (report, mut changes) = tokio::sync::broadcast::channel(16);
+    assert_eq!(app.phr.clone().reporting_to(report).send_waiting().await.unwrap(), 0);
+    assert!(app.phr.waiting_verifications().await.unwrap().is_empty());
+    let change = changes.try_recv().unwrap();
+    assert!(matches!(change, phr_core::Change::WaitingRefused { code: ErrorCode::AccountNotFound, .. }), "{change:?}");
+}
+
 #[tokio::test]
 async fn unknown_patients_modes_not_offered_and_silence_are_clear_errors() {
     let app = desk(Duration::from_secs(5), true).await;

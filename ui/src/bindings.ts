@@ -72,6 +72,8 @@ export const commands = {
 	registerShared: (id: number) => typedError<Registered_Serialize, IpcError_Serialize>(__TAURI_INVOKE("register_shared", { id })),
 	dismissShared: (id: number) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("dismiss_shared", { id })),
 	counterQrs: () => typedError<CounterQr[], IpcError_Serialize>(__TAURI_INVOKE("counter_qrs")),
+	waitingVerifications: () => typedError<Waiting_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("waiting_verifications")),
+	cancelWaiting: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("cancel_waiting", { id })),
 	/**
 	 *  *Reset demo*: the embedded sandbox and this computer's demo data go back
 	 *  to the seeded people. `DEMO_ONLY` outside demo mode.
@@ -235,7 +237,14 @@ export type Change_Deserialize =
 /**  The flow finished or was given up. */
 { kind: "flowEnded"; value: string } | 
 /**  A patient joined or left the Scan and Share queue. */
-{ kind: "queueChanged" };
+{ kind: "queueChanged" } | 
+/**  A verification started waiting for the connection, was sent or cancelled. */
+{ kind: "waitingChanged" } | 
+/**  A waiting verification was sent and ABDM turned it down (an unknown address). */
+{ kind: "waitingRefused"; value: {
+	id: string,
+	code: ErrorCode,
+} };
 
 /**  What changed, for whoever shows it (the shell turns these into UI events). */
 export type Change_Serialize = 
@@ -244,7 +253,14 @@ export type Change_Serialize =
 /**  The flow finished or was given up. */
 { kind: "flowEnded"; value: string } | 
 /**  A patient joined or left the Scan and Share queue. */
-{ kind: "queueChanged" };
+{ kind: "queueChanged" } | 
+/**  A verification started waiting for the connection, was sent or cancelled. */
+{ kind: "waitingChanged" } | 
+/**  A waiting verification was sent and ABDM turned it down (an unknown address). */
+{ kind: "waitingRefused"; value: {
+	id: string,
+	code: ErrorCode,
+} };
 
 /**
  *  A session or flow changed (also when another window caused it): the UI
@@ -1033,6 +1049,11 @@ export type VerificationStep_Deserialize =
 { step: "awaitingOtp"; mode: GatewayAuthMode; expiresAt: number } | 
 /**  The desk enters the patient's name, gender, date of birth (and mobile). */
 { step: "awaitingDemographics"; expiresAt: number } | 
+/**
+ *  The network or ABDM was down: the request is kept, and sent on its own
+ *  when the connection returns.
+ */
+{ step: "waitingForConnection"; since: number } | 
 /**  The patient approves in their PHR app; waiting until `expires_at`. */
 { step: "awaitingApproval"; expiresAt: number } | 
 /**  ABDM confirmed who they are. */
@@ -1054,6 +1075,11 @@ export type VerificationStep_Serialize =
 { step: "awaitingOtp"; mode: GatewayAuthMode; expiresAt: number } | 
 /**  The desk enters the patient's name, gender, date of birth (and mobile). */
 { step: "awaitingDemographics"; expiresAt: number } | 
+/**
+ *  The network or ABDM was down: the request is kept, and sent on its own
+ *  when the connection returns.
+ */
+{ step: "waitingForConnection"; since: number } | 
 /**  The patient approves in their PHR app; waiting until `expires_at`. */
 { step: "awaitingApproval"; expiresAt: number } | 
 /**  ABDM confirmed who they are. */
@@ -1126,6 +1152,34 @@ export type Verified_Serialize = { next: "choose"; value: LoginFlow_Serialize } 
 
 /**  How the person is logging in, as shown back to them (masked). */
 export type Via = { kind: "mobile"; shown: string } | { kind: "email"; shown: string } | { kind: "abhaNumber"; shown: string } | { kind: "address"; shown: string };
+
+/**
+ *  A verification kept while the connection was down, as the desk shows it:
+ *  still waiting, or sent and ready for the operator (ChoosingMode).
+ */
+export type Waiting = Waiting_Serialize | Waiting_Deserialize;
+
+/**
+ *  A verification kept while the connection was down, as the desk shows it:
+ *  still waiting, or sent and ready for the operator (ChoosingMode).
+ */
+export type Waiting_Deserialize = {
+	verification: Verification_Deserialize,
+	fullName?: string | null,
+	gender?: string | null,
+	dateOfBirth?: string | null,
+};
+
+/**
+ *  A verification kept while the connection was down, as the desk shows it:
+ *  still waiting, or sent and ready for the operator (ChoosingMode).
+ */
+export type Waiting_Serialize = {
+	verification: Verification_Serialize,
+	fullName: string | null,
+	gender: string | null,
+	dateOfBirth: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -31,6 +31,10 @@ export function mockCommands(handlers: Record<string, Handler> = {}) {
     demo_approvals: () => [],
     demo_inbox: () => [],
     flows_in_progress: () => [],
+    demo_people: () => [],
+    counter_qrs: () => [],
+    share_queue: () => [],
+    waiting_verifications: () => [],
   };
   mockIPC(
     (cmd, args) => {

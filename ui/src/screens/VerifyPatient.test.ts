@@ -35,6 +35,31 @@ describe("VerifyPatient", () => {
     await fireEvent.click(screen.getByText("Find ways to verify"));
   }
 
+  it("keeps a verification ABDM cannot take now, and carries on with it once sent", async () => {
+    let sent = false;
+    const calls = mockCommands({
+      verify_patient: () => at({ step: "waitingForConnection", since: 1_800_000_000 }),
+      waiting_verifications: () => [
+        {
+          verification: at(sent ? { step: "choosingMode", modes: ["DEMOGRAPHICS"] } : { step: "waitingForConnection", since: 1_800_000_000 }),
+          fullName: "Meera Devi Nair",
+          gender: "F",
+          dateOfBirth: "1990-01-14",
+        },
+      ],
+      verify_with: () => at({ step: "awaitingDemographics", expiresAt: 9_999_999_999 }),
+    });
+    render(VerifyPatient, { onVerified: () => {} });
+    await findWays();
+    expect((await screen.findByText(/ABDM cannot be reached now/)).textContent).toContain("meera.nair@sbx");
+    sent = true;
+    await fireEvent.click(screen.getByText("Verify another patient"));
+    await fireEvent.click(await screen.findByText("Continue"));
+    await fireEvent.click(await screen.findByText("Check name, gender and date of birth"));
+    expect(((await screen.findByLabelText("Full name")) as HTMLInputElement).value).toBe("Meera Devi Nair");
+    expect(calls.find((c) => c.cmd === "verify_with")?.args).toMatchObject({ id: "v1", mode: "DEMOGRAPHICS" });
+  });
+
   it("offers a returning patient to confirm, and says so once confirmed", async () => {
     const asha = {
       person: { ...ashaPerson, kycVerified: true },
@@ -87,7 +112,7 @@ describe("VerifyPatient", () => {
     await fireEvent.submit(box.form!);
     expect((await screen.findByRole("alert")).textContent).toContain("not an ABHA QR code");
     expect(box.value).toBe('{"hid":"meera.nair@sbx","name":"Meera');
-    expect(calls.map((c) => c.cmd)).toEqual(["verify_scanned"]);
+    expect(calls.map((c) => c.cmd).filter((cmd) => cmd !== "waiting_verifications")).toEqual(["verify_scanned"]);
 
     await fireEvent.input(box, { target: { value: '{"hid":"meera.nair@sbx"}' } });
     await fireEvent.submit(box.form!);

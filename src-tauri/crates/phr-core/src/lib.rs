@@ -27,7 +27,7 @@ pub use login::{LoginFlow, LoginStep, Via};
 pub use phr::{
     AddressEntry, CachedPerson, Change, CounterQr, DemographicsForm, FrontDeskBridge, KycMethod, PersonCard, Phr,
     Place, ProfileForm, QueuedPatient, Registered, Scanned, Session, SignedIn, Verification, VerificationStep,
-    Verified, VerifiedCard, mask_address, mask_contact,
+    Verified, VerifiedCard, Waiting, mask_address, mask_contact,
 };
 pub use qr::address_qr;
 pub use signup::{KycDetails, SignupFlow, SignupStep};

@@ -16,6 +16,7 @@ mod people;
 mod sessions;
 mod shares;
 mod vault;
+mod waiting;
 
 pub use audit::{AUDIT_KEPT_SECS, AuditEntry, AuditFilter, ByStaff};
 pub use db::{MatchKind, Store};
@@ -27,3 +28,4 @@ pub use people::{Person, PersonRecord, SEARCH_RANKED};
 pub use sessions::SessionRecord;
 pub use shares::{QueuedShare, ShareRecord, ShareSettled};
 pub use vault::{SecretKind, Vault, VaultError};
+pub use waiting::WaitingVerification;

@@ -207,6 +207,7 @@ impl Store {
         sqlx::query!("DELETE FROM sessions").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM flows").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM shares").execute(&mut *tx).await?;
+        sqlx::query!("DELETE FROM waiting_verifications").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM addresses").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM people").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM people_search").execute(&mut *tx).await?;

@@ -10,6 +10,7 @@ mod session;
 mod signup;
 mod tokens;
 mod verify;
+mod waiting;
 
 use abdm_client::{AbdmClient, Contact};
 use abdm_types::{AbhaAddress, Email, Mobile, Otp, Password, Sensitive};
@@ -27,6 +28,7 @@ pub use queue::{CounterQr, QueuedPatient, Registered};
 pub use session::{AddressEntry, CachedPerson, PersonCard, Session};
 pub use signup::{KycMethod, ProfileForm};
 pub use verify::{DemographicsForm, FrontDeskBridge, Scanned, Verification, VerificationStep, VerifiedCard};
+pub use waiting::Waiting;
 
 /// The application API behind the UI.
 #[derive(Debug, Clone)]
@@ -55,6 +57,13 @@ pub enum Change {
     FlowEnded(String),
     /// A patient joined or left the Scan and Share queue.
     QueueChanged,
+    /// A verification started waiting for the connection, was sent or cancelled.
+    WaitingChanged,
+    /// A waiting verification was sent and ABDM turned it down (an unknown address).
+    WaitingRefused {
+        id: String,
+        code: ErrorCode,
+    },
 }
 
 /// Who is signed in now.
@@ -164,6 +173,7 @@ impl Phr {
     pub fn with_bridge(self, bridge: FrontDeskBridge) -> Self {
         let phr = Self { bridge: Some(bridge.clone()), ..self };
         bridge.bridge.take_shares_to(phr.share_desk());
+        phr.keep_sending();
         phr
     }
 

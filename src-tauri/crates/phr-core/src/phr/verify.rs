@@ -52,6 +52,12 @@ pub enum VerificationStep {
         #[cfg_attr(feature = "specta", specta(type = u32))]
         expires_at: i64,
     },
+    /// The network or ABDM was down: the request is kept, and sent on its own
+    /// when the connection returns.
+    WaitingForConnection {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        since: i64,
+    },
     /// The patient approves in their PHR app; waiting until `expires_at`.
     AwaitingApproval {
         #[cfg_attr(feature = "specta", specta(type = u32))]
@@ -123,11 +129,11 @@ pub struct DemographicsForm {
 /// What is kept of a verification between steps (in memory: a gateway
 /// transaction lives minutes, and a restarted desk starts again).
 #[derive(Debug, Clone)]
-struct Open {
+pub(super) struct Open {
     patient: AbhaAddress,
     purpose: AuthPurpose,
     transaction: Option<String>,
-    step: VerificationStep,
+    pub(super) step: VerificationStep,
     /// Unix seconds; a verification left this long is dropped (a busy desk
     /// abandons many).
     started_at: i64,
@@ -140,7 +146,7 @@ const ABANDONED_AFTER_SECS: i64 = 30 * 60;
 pub(crate) struct Verifications(Arc<Mutex<HashMap<String, Open>>>);
 
 impl Verifications {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Open>> {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Open>> {
         self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
@@ -300,20 +306,30 @@ impl Phr {
         shown
     }
 
-    /// Asks ABDM how `raw_address` can be verified for `purpose`.
+    /// Asks ABDM how `raw_address` can be verified for `purpose`. With the
+    /// network or ABDM down, the request waits and is sent on its own later.
     pub async fn verify_patient(&self, raw_address: &str, purpose: AuthPurpose) -> Result<Verification, Error> {
         let patient = super::address(raw_address)?;
         self.on_duty().await?;
         self.front_desk()?;
+        self.verify_or_wait(patient, purpose, super::waiting::Prefill::default()).await
+    }
+
+    /// The first step of verification `id`: the ways ABDM offers.
+    pub(super) async fn fetch_modes(
+        &self,
+        id: &str,
+        patient: AbhaAddress,
+        purpose: AuthPurpose,
+    ) -> Result<Verification, Error> {
         let request = self.client.fetch_auth_modes(&patient, purpose).await?;
         let Callback::FetchModes(answer) = self.answer(&request).await? else { return Err(flow_gone()) };
         if let Some(error) = &answer.error {
             return Err(callback_error(error));
         }
         let modes = answer.auth.map(|a| a.modes).unwrap_or_default();
-        let id = uuid::Uuid::new_v4().to_string();
         Ok(self.move_to(
-            &id,
+            id,
             Open {
                 patient,
                 purpose,
@@ -335,15 +351,23 @@ impl Phr {
             };
             Error::input(code, e)
         })?;
-        let verification = self.verify_patient(&qr.address.expose(), purpose).await?;
+        self.on_duty().await?;
+        self.front_desk()?;
         let date_of_birth = qr.date_of_birth.map(|born| match (born.month(), born.day()) {
             (Some(month), Some(day)) => format!("{:04}-{month:02}-{day:02}", born.year().get()),
             _ => born.year().get().to_string(),
         });
+        let gender = qr.gender.map(|g| g.code().to_owned());
+        let prefill = super::waiting::Prefill {
+            full_name: qr.name.clone(),
+            gender: gender.clone(),
+            date_of_birth: date_of_birth.clone(),
+        };
+        let verification = self.verify_or_wait(qr.address, purpose, prefill).await?;
         Ok(Scanned {
             verification,
             full_name: qr.name,
-            gender: qr.gender.map(|g| g.code().to_owned()),
+            gender,
             date_of_birth,
             mobile: qr.mobile.map(|m| m.expose().to_owned()),
             abha_number_masked: qr.number.map(|n| n.masked()),
@@ -357,6 +381,8 @@ impl Phr {
     pub async fn verify_with(&self, id: &str, mode: GatewayAuthMode) -> Result<Verification, Error> {
         self.on_duty().await?;
         let open = self.open(id)?;
+        // A verification that waited for the connection is taken up now.
+        self.store.forget_waiting(id).await?;
         let VerificationStep::ChoosingMode { modes } = &open.step else { return Err(flow_gone()) };
         if !modes.contains(&mode) {
             return Err(Error::input(ErrorCode::ModeNotAllowed, "ABDM did not offer this way"));
