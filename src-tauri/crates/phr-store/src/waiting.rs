@@ -39,7 +39,7 @@ impl Store {
         let rows = sqlx::query_as!(
             WaitingVerification,
             "SELECT id, address, purpose, full_name, gender, date_of_birth, queued_at
-             FROM waiting_verifications ORDER BY queued_at, id"
+             FROM waiting_verifications ORDER BY queued_at, rowid"
         )
         .fetch_all(&self.pool)
         .await?;
