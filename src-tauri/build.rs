@@ -49,6 +49,7 @@ fn main() {
         "demo_answer_approval",
         "demo_people",
         "demo_share_profile",
+        "demo_outage",
         "share_queue",
         "register_shared",
         "dismiss_shared",

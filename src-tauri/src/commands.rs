@@ -517,6 +517,13 @@ pub async fn demo_share_profile(app: State<'_, Started>, address: String, qr: St
     })
 }
 
+/// Demo mode's *ABDM unreachable* switch.
+#[tauri::command]
+#[specta::specta]
+pub fn demo_outage(app: State<'_, Started>, down: bool) -> Reply<()> {
+    app.demo_outage(down)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn share_queue(app: State<'_, Started>) -> Reply<Vec<QueuedPatient>> {

@@ -67,6 +67,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             demo_answer_approval,
             demo_people,
             demo_share_profile,
+            demo_outage,
             share_queue,
             register_shared,
             dismiss_shared,

@@ -157,6 +157,20 @@ impl Started {
         })
     }
 
+    /// Demo mode's *ABDM unreachable*: every call to the embedded sandbox has
+    /// its connection dropped until it is switched off, so a trainer can show
+    /// what the app does while ABDM is down.
+    pub fn demo_outage(&self, down: bool) -> Result<(), IpcError> {
+        let Some(sandbox) = self.sandbox.get() else {
+            return Err(phr_core::Error::input(phr_core::ErrorCode::DemoOnly, "only demo mode has a sandbox").into());
+        };
+        sandbox.clear_faults();
+        if down {
+            sandbox.inject(abdm_sandbox::Fault { path: "/*".into(), kind: abdm_sandbox::FaultKind::Drop, times: None });
+        }
+        Ok(())
+    }
+
     /// A demo patient approves or denies in their PHR app.
     pub fn demo_answer_direct(&self, transaction_id: &str, grant: bool) -> bool {
         self.sandbox.get().is_some_and(|s| s.answer_direct(transaction_id, grant))

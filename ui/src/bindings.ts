@@ -68,6 +68,8 @@ export const commands = {
 	demoPeople: () => __TAURI_INVOKE<DemoPerson[]>("demo_people"),
 	/**  A demo patient scans the counter QR `qr` and shares their profile. */
 	demoShareProfile: (address: string, qr: string) => typedError<DemoShareAnswer_Serialize, IpcError_Serialize>(__TAURI_INVOKE("demo_share_profile", { address, qr })),
+	/**  Demo mode's *ABDM unreachable* switch. */
+	demoOutage: (down: boolean) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("demo_outage", { down })),
 	shareQueue: () => typedError<QueuedPatient_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("share_queue")),
 	registerShared: (id: number) => typedError<Registered_Serialize, IpcError_Serialize>(__TAURI_INVOKE("register_shared", { id })),
 	dismissShared: (id: number) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("dismiss_shared", { id })),

@@ -69,6 +69,33 @@ test("a barcode scanner types the patient's ABHA card: the verification starts w
   await clickButton("Verify another patient");
 });
 
+test("with ABDM unreachable a verification waits, and is sent on its own when ABDM is back", async () => {
+  const outage = await $("#demo-outage");
+  await outage.click();
+  await typeInto("#verify-address", "meera.nair@sbx");
+  await (await $("#verify-purpose")).selectByAttribute("value", "KYC");
+  await clickButton("Find ways to verify");
+  const kept = await $("#verify-waiting");
+  await kept.waitForDisplayed({ timeout: 15_000, timeoutMsg: "the verification was not kept" });
+  assert.match(await kept.getText(), /ABDM cannot be reached now/);
+  await clickButton("Verify another patient");
+  const item = await $('#waiting-list li[data-patient="meera.nair@sbx"]');
+  await item.waitForDisplayed({ timeout: 10_000 });
+  await saveScreenshot(app.browser, "verify-waiting");
+
+  await outage.click();
+  // The app tries every 10 seconds.
+  const go = await item.$("button=Continue");
+  await go.waitForDisplayed({ timeout: 30_000, timeoutMsg: "the waiting verification was not sent when ABDM came back" });
+  await go.click();
+  await clickButton("OTP to the patient's mobile");
+  await typeInto("#verify-otp", await otpFor("******6780"));
+  await clickButton("Verify");
+  assert.match(await (await verifiedCard()).getText(), /Meera Devi Nair/);
+  await clickButton("Verify another patient");
+  assert.ok(!(await (await $("#waiting-list")).isExisting()), "nothing waits any more");
+});
+
 test("verify a patient who approves in their ABHA app (DIRECT)", async () => {
   await typeInto("#verify-address", "asha.verma@sbx");
   await (await $("#verify-purpose")).selectByAttribute("value", "KYC_AND_LINK");

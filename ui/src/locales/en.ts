@@ -229,6 +229,7 @@ export const en = {
   "desk.people": "People on this computer",
   "desk.verifiedAt": "Verified {when}",
   "phone.inbox": "Inbox",
+  "phone.outage": "ABDM unreachable (every call to the demo sandbox is cut off)",
   "phone.shareTitle": "Scan and Share at a counter",
   "phone.sharePerson": "Demo patient",
   "phone.shareCounter": "Counter QR scanned",

@@ -228,6 +228,7 @@ export const hi: Record<Key, string> = {
   "authMode.DIRECT": "मरीज़ से उनके ABHA ऐप में स्वीकृति माँगें",
   "desk.people": "इस कंप्यूटर पर लोग",
   "desk.verifiedAt": "{when} को सत्यापित",
+  "phone.outage": "ABDM तक पहुँच नहीं (डेमो सैंडबॉक्स की हर कॉल कट जाती है)",
   "phone.shareTitle": "काउंटर पर स्कैन और शेयर",
   "phone.sharePerson": "डेमो मरीज़",
   "phone.shareCounter": "स्कैन किया गया काउंटर क्यूआर",

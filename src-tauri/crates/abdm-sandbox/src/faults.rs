@@ -30,7 +30,8 @@ pub enum FaultKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
-    /// The request path, e.g. `/cm/v1/apps/generate/otp`.
+    /// The request path, e.g. `/cm/v1/apps/generate/otp`; one ending in `*`
+    /// is every path that starts with what comes before it (`/*`: all of ABDM).
     pub path: String,
     #[serde(flatten)]
     pub kind: FaultKind,
@@ -63,7 +64,10 @@ impl Faults {
     /// The fault for this path, if any, counting the call against it.
     fn take(&self, path: &str) -> Option<FaultKind> {
         let mut faults = self.lock();
-        let index = faults.iter().position(|f| f.path == path)?;
+        let index = faults.iter().position(|f| match f.path.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => f.path == path,
+        })?;
         let kind = faults[index].kind.clone();
         if let Some(times) = faults[index].times.as_mut() {
             *times -= 1;
