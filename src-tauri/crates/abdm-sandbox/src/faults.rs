@@ -118,3 +118,20 @@ fn futures_stream_error() -> impl futures_core::Stream<Item = Result<Vec<u8>, st
     }
     Broken
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_ending_in_a_star_is_every_path_under_it() {
+        let faults = Faults::default();
+        faults.add(Fault { path: "/gateway/*".into(), kind: FaultKind::Drop, times: Some(2) });
+        assert_eq!(faults.take("/cm/v1/apps/generate/otp"), None);
+        assert_eq!(faults.take("/gateway/v0.5/users/auth/fetch-modes"), Some(FaultKind::Drop));
+        assert_eq!(faults.take("/gateway/v0.5/sessions"), Some(FaultKind::Drop));
+        assert_eq!(faults.take("/gateway/v0.5/sessions"), None, "used up");
+        faults.add(Fault { path: "/cm/v1/apps/generate/otp".into(), kind: FaultKind::Malformed, times: None });
+        assert_eq!(faults.take("/cm/v1/apps/generate/otp/x"), None, "an exact path is only itself");
+    }
+}
