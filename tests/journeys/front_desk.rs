@@ -227,7 +227,7 @@ async fn a_verification_started_offline_waits_and_is_sent_when_the_connection_re
     app.restart().await;
     app.staff_signed_in().await;
     let waiting = app.phr.waiting_verifications().await.unwrap();
-    let shown: Vec<_> = waiting.iter().map(|w| (w.verification.patient.as_str(), w.full_name.as_deref())).collect();
+    let shown: Vec<_> = waiting.iter().map(|w| (w.address.as_str(), w.full_name.as_deref())).collect();
     assert_eq!(shown, [("meera.nair@sbx", None), ("asha.verma@sbx", Some("Asha Verma"))], "kept across a restart");
     assert_eq!(waiting[1].verification.purpose, AuthPurpose::KycAndLink);
     assert_eq!(app.phr.send_waiting().await.unwrap(), 0, "still down");

@@ -1167,6 +1167,11 @@ export type Waiting = Waiting_Serialize | Waiting_Deserialize;
  */
 export type Waiting_Deserialize = {
 	verification: Verification_Deserialize,
+	/**
+	 *  The ABHA address in full (the verification shows a default one masked),
+	 *  for what the desk does with the patient afterwards.
+	 */
+	address: string,
 	fullName?: string | null,
 	gender?: string | null,
 	dateOfBirth?: string | null,
@@ -1178,6 +1183,11 @@ export type Waiting_Deserialize = {
  */
 export type Waiting_Serialize = {
 	verification: Verification_Serialize,
+	/**
+	 *  The ABHA address in full (the verification shows a default one masked),
+	 *  for what the desk does with the patient afterwards.
+	 */
+	address: string,
 	fullName: string | null,
 	gender: string | null,
 	dateOfBirth: string | null,

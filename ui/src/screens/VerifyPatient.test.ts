@@ -42,6 +42,7 @@ describe("VerifyPatient", () => {
       waiting_verifications: () => [
         {
           verification: at(sent ? { step: "choosingMode", modes: ["DEMOGRAPHICS"] } : { step: "waitingForConnection", since: 1_800_000_000 }),
+          address: "meera.nair@sbx",
           fullName: "Meera Devi Nair",
           gender: "F",
           dateOfBirth: "1990-01-14",

@@ -33,6 +33,9 @@ pub(super) struct Prefill {
 #[serde(rename_all = "camelCase")]
 pub struct Waiting {
     pub verification: Verification,
+    /// The ABHA address in full (the verification shows a default one masked),
+    /// for what the desk does with the patient afterwards.
+    pub address: String,
     pub full_name: Option<String>,
     pub gender: Option<String>,
     pub date_of_birth: Option<String>,
@@ -102,6 +105,7 @@ impl Phr {
             .unwrap_or(VerificationStep::WaitingForConnection { since: kept.queued_at });
         Some(Waiting {
             verification: Verification { id: kept.id, patient: patient.to_string(), purpose, step },
+            address: kept.address,
             full_name: kept.full_name,
             gender: kept.gender,
             date_of_birth: kept.date_of_birth,
