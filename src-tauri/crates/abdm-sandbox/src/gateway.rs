@@ -387,11 +387,7 @@ impl Ctx {
             tracing::warn!(path, "no bridge URL registered; the callback is dropped");
             return;
         };
-        let now = self.now();
-        let token = self.keys.sign_jwt(&json!({
-            "iss": "abdm-sandbox-gateway", "aud": "account", "sub": "gateway", "typ": "Bearer",
-            "iat": now, "exp": now + 300, "jti": uuid::Uuid::new_v4().to_string(),
-        }));
+        let token = self.callback_token();
         let header = if requester.kind.eq_ignore_ascii_case("HIU") { "X-HIU-ID" } else { "X-HIP-ID" };
         let request =
             self.http.post(format!("{bridge}/{path}")).bearer_auth(token).header(header, &requester.id).json(&body);
@@ -403,6 +399,15 @@ impl Ctx {
                 Err(err) => tracing::warn!(path, error = %err, "the bridge could not be reached"),
             }
         });
+    }
+
+    /// The bearer token the gateway signs what it POSTs to a bridge with.
+    pub(crate) fn callback_token(&self) -> String {
+        let now = self.now();
+        self.keys.sign_jwt(&json!({
+            "iss": "abdm-sandbox-gateway", "aud": "account", "sub": "gateway", "typ": "Bearer",
+            "iat": now, "exp": now + 300, "jti": uuid::Uuid::new_v4().to_string(),
+        }))
     }
 
     /// DIRECT-mode requests waiting for the patient, oldest first.

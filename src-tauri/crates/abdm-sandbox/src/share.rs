@@ -17,7 +17,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::{ctx::Ctx, world::Account};
 
@@ -111,14 +110,10 @@ impl Ctx {
             location: ShareLocation { latitude: "18.5204".into(), longitude: "73.8567".into() },
             profile: profile(&account, &counter),
         };
-        let token = self.keys.sign_jwt(&json!({
-            "iss": "abdm-sandbox-gateway", "aud": "account", "sub": "gateway", "typ": "Bearer",
-            "iat": now, "exp": now + 300, "jti": uuid::Uuid::new_v4().to_string(),
-        }));
         let reply = self
             .http
             .post(format!("{bridge}/v1.0/patients/profile/share"))
-            .bearer_auth(token)
+            .bearer_auth(self.callback_token())
             .header("X-HIP-ID", &hip)
             .json(&share)
             .send()

@@ -385,3 +385,34 @@ async fn unknown_keys_do_not_make_a_fetch_per_callback() {
     assert_eq!(d.post("on-fetch-modes", Some(&real), &hip, &fetch_modes_answer("req-r")).await, 202);
     // `expect(1)` is checked as the mock gateway drops.
 }
+
+/// A profile share the bridge admits goes to the desk it was given; before it
+/// has one (the desk's data is not open yet) the gateway hears 503, and the
+/// desk's "not kept" answer is 503 too. Only an admitted share reaches a desk.
+#[tokio::test]
+async fn a_share_reaches_the_desk_given_and_is_503_without_one() {
+    let d = desk().await;
+    let qr =
+        format!("https://phrsbx.abdm.gov.in/share-profile?hip-id={}&counter-id=1", abdm_sandbox::DEMO_REQUESTER_ID);
+    let share = |address: &'static str| d.t.sandbox.share_profile(address, &qr);
+    assert_eq!(share("meera.nair@sbx").await, Err(abdm_sandbox::ShareFailure::Refused(503)), "no desk yet");
+
+    let (seen, mut taken) = tokio::sync::mpsc::unbounded_channel();
+    let client = d.t.client.clone();
+    d.bridge.take_shares_to(std::sync::Arc::new(move |share: ProfileShare| {
+        let (seen, client) = (seen.clone(), client.clone());
+        Box::pin(async move {
+            let keep = share.profile.patient.health_id == "meera.nair@sbx";
+            if keep {
+                client.answer_share(&share, Ok("1-001")).await.unwrap();
+            }
+            seen.send(share.profile.patient.health_id).unwrap();
+            keep
+        })
+    }));
+    assert_eq!(share("meera.nair@sbx").await.unwrap().token_number, "1-001");
+    assert_eq!(share("asha.verma@sbx").await, Err(abdm_sandbox::ShareFailure::Refused(503)), "not kept");
+    assert_eq!(taken.recv().await.unwrap(), "meera.nair@sbx");
+    assert_eq!(taken.recv().await.unwrap(), "asha.verma@sbx");
+    assert!(taken.try_recv().is_err(), "the share refused without a desk never reached one");
+}
