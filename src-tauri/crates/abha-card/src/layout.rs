@@ -270,31 +270,26 @@ fn rect(x: f32, y: f32, w: f32, h: f32) -> [Seg; 5] {
 const KAPPA: f32 = 0.552_284_8;
 
 fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Vec<Seg> {
-    let k = r * KAPPA;
-    vec![
-        Seg::Move(x + r, y),
-        Seg::Line(x + w - r, y),
-        Seg::Cubic(x + w - r + k, y, x + w, y + r - k, x + w, y + r),
-        Seg::Line(x + w, y + h - r),
-        Seg::Cubic(x + w, y + h - r + k, x + w - r + k, y + h, x + w - r, y + h),
-        Seg::Line(x + r, y + h),
-        Seg::Cubic(x + r - k, y + h, x, y + h - r + k, x, y + h - r),
-        Seg::Line(x, y + r),
-        Seg::Cubic(x, y + r - k, x + r - k, y, x + r, y),
-        Seg::Close,
-    ]
+    corners(x, y, w, h, r, r)
 }
 
+/// The header band: round at the card's top corners, square where it meets the card.
 fn top_rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Vec<Seg> {
-    let k = r * KAPPA;
+    corners(x, y, w, h, r, 0.0)
+}
+
+fn corners(x: f32, y: f32, w: f32, h: f32, top: f32, bottom: f32) -> Vec<Seg> {
+    let (kt, kb) = (top * KAPPA, bottom * KAPPA);
     vec![
-        Seg::Move(x + r, y),
-        Seg::Line(x + w - r, y),
-        Seg::Cubic(x + w - r + k, y, x + w, y + r - k, x + w, y + r),
-        Seg::Line(x + w, y + h),
-        Seg::Line(x, y + h),
-        Seg::Line(x, y + r),
-        Seg::Cubic(x, y + r - k, x + r - k, y, x + r, y),
+        Seg::Move(x + top, y),
+        Seg::Line(x + w - top, y),
+        Seg::Cubic(x + w - top + kt, y, x + w, y + top - kt, x + w, y + top),
+        Seg::Line(x + w, y + h - bottom),
+        Seg::Cubic(x + w, y + h - bottom + kb, x + w - bottom + kb, y + h, x + w - bottom, y + h),
+        Seg::Line(x + bottom, y + h),
+        Seg::Cubic(x + bottom - kb, y + h, x, y + h - bottom + kb, x, y + h - bottom),
+        Seg::Line(x, y + top),
+        Seg::Cubic(x, y + top - kt, x + top - kt, y, x + top, y),
         Seg::Close,
     ]
 }
