@@ -54,6 +54,8 @@ fn main() {
         "register_shared",
         "dismiss_shared",
         "counter_qrs",
+        "abha_card_png",
+        "save_abha_card",
         "waiting_verifications",
         "cancel_waiting",
         "reset_demo",

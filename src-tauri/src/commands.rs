@@ -2,9 +2,9 @@
 
 use abdm_types::gateway::{AuthPurpose, GatewayAuthMode};
 use phr_core::{
-    AccessLog, AccessLogFilter, AppInfo, CachedPerson, Change, CounterQr, DataLock, DemographicsForm, DeskStatus,
-    KycMethod, LoginFlow, Phr, Place, ProfileForm, QueuedPatient, Registered, Scanned, Session, SignedIn, SignupFlow,
-    StaffSignInOutcome, StaffSignUp, StaffSignedUp, UiLanguage, Verification, Verified, Waiting,
+    AccessLog, AccessLogFilter, AppInfo, CachedPerson, CardFor, Change, CounterQr, DataLock, DemographicsForm,
+    DeskStatus, KycMethod, LoginFlow, Phr, Place, ProfileForm, QueuedPatient, Registered, SavedCard, Scanned, Session,
+    SignedIn, SignupFlow, StaffSignInOutcome, StaffSignUp, StaffSignedUp, UiLanguage, Verification, Verified, Waiting,
 };
 use tauri::State;
 
@@ -558,6 +558,22 @@ pub async fn cancel_waiting(app: State<'_, Started>, id: String) -> Reply<()> {
 #[specta::specta]
 pub async fn counter_qrs(app: State<'_, Started>) -> Reply<Vec<CounterQr>> {
     Ok(phr(&app).await?.counter_qrs()?)
+}
+
+// ---- ABHA card ----
+
+/// The card as a PNG (base64), to show and to print.
+#[tauri::command]
+#[specta::specta]
+pub async fn abha_card_png(app: State<'_, Started>, whose: CardFor, language: UiLanguage) -> Reply<String> {
+    Ok(phr(&app).await?.abha_card_png(&whose, language).await?)
+}
+
+/// The card saved as PNG and PDF in the Downloads folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_abha_card(app: State<'_, Started>, whose: CardFor, language: UiLanguage) -> Reply<SavedCard> {
+    Ok(phr(&app).await?.save_abha_card(&whose, language, &app.exports).await?)
 }
 
 /// *Reset demo*: the embedded sandbox and this computer's demo data go back

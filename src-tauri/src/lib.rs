@@ -72,6 +72,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             register_shared,
             dismiss_shared,
             counter_qrs,
+            abha_card_png,
+            save_abha_card,
             waiting_verifications,
             cancel_waiting,
             reset_demo,

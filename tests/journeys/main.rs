@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod at_rest;
+mod card;
 mod faults;
 mod front_desk;
 mod helpers;

@@ -74,6 +74,10 @@ export const commands = {
 	registerShared: (id: number) => typedError<Registered_Serialize, IpcError_Serialize>(__TAURI_INVOKE("register_shared", { id })),
 	dismissShared: (id: number) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("dismiss_shared", { id })),
 	counterQrs: () => typedError<CounterQr[], IpcError_Serialize>(__TAURI_INVOKE("counter_qrs")),
+	/**  The card as a PNG (base64), to show and to print. */
+	abhaCardPng: (whose: CardFor, language: UiLanguage) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("abha_card_png", { whose, language })),
+	/**  The card saved as PNG and PDF in the Downloads folder. */
+	saveAbhaCard: (whose: CardFor, language: UiLanguage) => typedError<SavedCard, IpcError_Serialize>(__TAURI_INVOKE("save_abha_card", { whose, language })),
 	waitingVerifications: () => typedError<Waiting_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("waiting_verifications")),
 	cancelWaiting: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("cancel_waiting", { id })),
 	/**
@@ -229,6 +233,13 @@ export type CachedPerson_Serialize = {
 	verifiedAt: number | null,
 };
 
+/**  Whose card. */
+export type CardFor = 
+/**  A person signed in on this computer, by any of their addresses here. */
+{ kind: "account"; address: string } | 
+/**  A patient the desk verified (with their demographics) since the app started. */
+{ kind: "patient"; verification: string };
+
 /**  What changed, for whoever shows it (the shell turns these into UI events). */
 export type Change = Change_Serialize | Change_Deserialize;
 
@@ -355,7 +366,9 @@ export type DeskAction = "staff-signed-in" | "staff-signed-out" | "desk-locked" 
 /**  A newly verified patient was confirmed as one already in the list. */
 "patients-merged" | 
 /**  A patient from the Scan and Share queue joined the list. */
-"patient-registered" | "access-log-exported";
+"patient-registered" | 
+/**  A verified patient's ABHA card was shown to print or saved. */
+"patient-card-made" | "access-log-exported";
 
 /**  What the front desk shows: a sign-in, the desk, or the lock screen. */
 export type DeskStatus = DeskStatus_Serialize | DeskStatus_Deserialize;
@@ -487,6 +500,11 @@ export type ErrorCode =
 "INVALID_ACCESS_LOG_FILTER" | 
 /**  The file could not be written. */
 "EXPORT_FAILED" | 
+/**
+ *  The desk makes a patient's ABHA card only from a verification in this run
+ *  of the app (it keeps their full ABHA number nowhere else).
+ */
+"CARD_UNAVAILABLE" | 
 /**  Something only demo mode has (*Reset demo*) was asked for outside it. */
 "DEMO_ONLY" | 
 /**
@@ -806,6 +824,12 @@ export type Registered_Serialize = {
 	 *  operator to confirm or not.
 	 */
 	candidates: CachedPerson_Serialize[],
+};
+
+/**  Where the card was saved. */
+export type SavedCard = {
+	png: string,
+	pdf: string,
 };
 
 /**

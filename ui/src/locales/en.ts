@@ -142,6 +142,14 @@ export const en = {
   "home.add": "Add",
   "home.qrTitle": "QR code of {address}",
   "home.qrHint": "A clinic can scan this to read your ABHA address.",
+  "card.open": "ABHA card",
+  "card.title": "ABHA card",
+  "card.alt": "ABHA card with name, ABHA number and address, gender, date of birth and QR code",
+  "card.drawing": "Making the card…",
+  "card.save": "Save ABHA card",
+  "card.print": "Print",
+  "card.close": "Close",
+  "card.saved": "Saved as {png} and {pdf}",
   "home.settings": "Settings",
   "home.newPassword": "New password",
   "home.confirmNewPassword": "Confirm new password",
@@ -294,6 +302,7 @@ export const en = {
   "log.action.patient-declined": "Patient declined",
   "log.action.patients-merged": "Returning patient confirmed",
   "log.action.patient-registered": "Patient registered from the queue",
+  "log.action.patient-card-made": "Made a patient's ABHA card",
   "log.action.access-log-exported": "Exported the access log",
 } as const;
 
@@ -375,6 +384,7 @@ export const enErrors: Record<ErrorCode, string> = {
   BROWSER_UNAVAILABLE: "The web browser could not be opened to sign in.",
   INVALID_ACCESS_LOG_FILTER: "Choose a day and a person from the lists.",
   EXPORT_FAILED: "The file could not be saved. Check the Downloads folder and try again.",
+  CARD_UNAVAILABLE: "Verify the patient again to make their ABHA card.",
   MALFORMED_REQUEST: "The app could not read what was sent, so nothing was changed. Check what you entered and try again.",
   INTERNAL:
     "Something went wrong inside ABHA Desktop. Please try again; if it keeps happening, restart the app.",

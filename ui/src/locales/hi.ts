@@ -142,6 +142,14 @@ export const hi: Record<Key, string> = {
   "home.add": "जोड़ें",
   "home.qrTitle": "{address} का QR कोड",
   "home.qrHint": "क्लिनिक इसे स्कैन करके आपका ABHA पता पढ़ सकता है।",
+  "card.open": "ABHA कार्ड",
+  "card.title": "ABHA कार्ड",
+  "card.alt": "नाम, ABHA संख्या और पता, लिंग, जन्म तिथि और क्यूआर कोड वाला ABHA कार्ड",
+  "card.drawing": "कार्ड बन रहा है…",
+  "card.save": "ABHA कार्ड सहेजें",
+  "card.print": "प्रिंट करें",
+  "card.close": "बंद करें",
+  "card.saved": "{png} और {pdf} के रूप में सहेजा गया",
   "home.settings": "सेटिंग्स",
   "home.newPassword": "नया पासवर्ड",
   "home.confirmNewPassword": "नए पासवर्ड की पुष्टि करें",
@@ -294,6 +302,7 @@ export const hi: Record<Key, string> = {
   "log.action.patient-declined": "मरीज़ ने अस्वीकार किया",
   "log.action.patients-merged": "लौटे मरीज़ की पुष्टि हुई",
   "log.action.patient-registered": "कतार से मरीज़ पंजीकृत हुआ",
+  "log.action.patient-card-made": "मरीज़ का ABHA कार्ड बनाया",
   "log.action.access-log-exported": "एक्सेस लॉग निर्यात किया",
 };
 
@@ -372,6 +381,7 @@ export const hiErrors: Record<ErrorCode, string> = {
   BROWSER_UNAVAILABLE: "साइन इन के लिए वेब ब्राउज़र नहीं खुल सका।",
   INVALID_ACCESS_LOG_FILTER: "सूची से एक दिन और एक व्यक्ति चुनें।",
   EXPORT_FAILED: "फ़ाइल सहेजी नहीं जा सकी। डाउनलोड फ़ोल्डर जाँचें और फिर से कोशिश करें।",
+  CARD_UNAVAILABLE: "मरीज़ का ABHA कार्ड बनाने के लिए उन्हें फिर से सत्यापित करें।",
   MALFORMED_REQUEST: "ऐप भेजी गई जानकारी पढ़ नहीं सका, इसलिए कुछ भी नहीं बदला। आपने जो लिखा है उसे जाँचें और फिर से कोशिश करें।",
   INTERNAL:
     "ABHA डेस्कटॉप के अंदर कुछ गड़बड़ हो गई। कृपया फिर से कोशिश करें; ऐसा बार-बार हो तो ऐप फिर से शुरू करें।",

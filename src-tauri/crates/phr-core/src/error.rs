@@ -120,6 +120,9 @@ pub enum ErrorCode {
     InvalidAccessLogFilter,
     /// The file could not be written.
     ExportFailed,
+    /// The desk makes a patient's ABHA card only from a verification in this run
+    /// of the app (it keeps their full ABHA number nowhere else).
+    CardUnavailable,
     /// Something only demo mode has (*Reset demo*) was asked for outside it.
     DemoOnly,
     /// The command's arguments could not be read (a wrong type, a missing key, text
@@ -219,6 +222,7 @@ impl ErrorCode {
             ErrorCode::BrowserUnavailable => "The web browser could not be opened to sign in.",
             ErrorCode::InvalidAccessLogFilter => "Choose a day and a person from the lists.",
             ErrorCode::ExportFailed => "The file could not be saved. Check the Downloads folder and try again.",
+            ErrorCode::CardUnavailable => "Verify the patient again to make their ABHA card.",
             ErrorCode::DemoOnly => "Only the demo can be reset, and this is not the demo.",
             ErrorCode::MalformedRequest => {
                 "The app could not read what was sent, so nothing was changed. Check what you entered and try again."

@@ -25,9 +25,9 @@ pub use error::{Error, ErrorCode, Field};
 pub use local::{DataLock, LocalData, client_secret, staff_secret};
 pub use login::{LoginFlow, LoginStep, Via};
 pub use phr::{
-    AddressEntry, CachedPerson, Change, CounterQr, DemographicsForm, FrontDeskBridge, KycMethod, PersonCard, Phr,
-    Place, ProfileForm, QueuedPatient, Registered, Scanned, Session, SignedIn, Verification, VerificationStep,
-    Verified, VerifiedCard, Waiting, mask_address, mask_contact,
+    AddressEntry, CachedPerson, CardFor, Change, CounterQr, DemographicsForm, FrontDeskBridge, KycMethod, PersonCard,
+    Phr, Place, ProfileForm, QueuedPatient, Registered, SavedCard, Scanned, Session, SignedIn, Verification,
+    VerificationStep, Verified, VerifiedCard, Waiting, mask_address, mask_contact,
 };
 pub use qr::address_qr;
 pub use signup::{KycDetails, SignupFlow, SignupStep};

@@ -31,10 +31,12 @@ pub enum DeskAction {
     PatientsMerged,
     /// A patient from the Scan and Share queue joined the list.
     PatientRegistered,
+    /// A verified patient's ABHA card was shown to print or saved.
+    PatientCardMade,
     AccessLogExported,
 }
 
-const ACTIONS: [DeskAction; 11] = [
+const ACTIONS: [DeskAction; 12] = [
     DeskAction::StaffSignedIn,
     DeskAction::StaffSignedOut,
     DeskAction::DeskLocked,
@@ -45,6 +47,7 @@ const ACTIONS: [DeskAction; 11] = [
     DeskAction::PatientDeclined,
     DeskAction::PatientsMerged,
     DeskAction::PatientRegistered,
+    DeskAction::PatientCardMade,
     DeskAction::AccessLogExported,
 ];
 
@@ -61,6 +64,7 @@ impl DeskAction {
             DeskAction::PatientDeclined => "patient-declined",
             DeskAction::PatientsMerged => "patients-merged",
             DeskAction::PatientRegistered => "patient-registered",
+            DeskAction::PatientCardMade => "patient-card-made",
             DeskAction::AccessLogExported => "access-log-exported",
         }
     }

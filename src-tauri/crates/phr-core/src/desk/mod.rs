@@ -410,6 +410,7 @@ impl Phr {
         self.vault.delete(SecretKind::StaffSession, &account).await?;
         self.store.clear_desk_staff().await?;
         *self.desk.state() = State::SignedOut;
+        self.cards.forget();
         self.desk_audit(staff, DeskAction::StaffSignedOut, None).await
     }
 

@@ -2,6 +2,7 @@
 //! the flow after each, and on sign-in puts the tokens in the keyring, the profile
 //! in the cache, the session in the sessions table and a line in the audit log.
 
+mod card;
 mod login;
 mod places;
 mod queue;
@@ -22,6 +23,7 @@ use tokio::sync::broadcast;
 
 use crate::{Clock, Error, ErrorCode, LoginFlow, SignupFlow, Via, login::StepError};
 
+pub use card::{CardFor, SavedCard};
 pub use login::Verified;
 pub use places::Place;
 pub use queue::{CounterQr, QueuedPatient, Registered};
@@ -41,6 +43,7 @@ pub struct Phr {
     places: places::Places,
     bridge: Option<FrontDeskBridge>,
     verifications: verify::Verifications,
+    pub(crate) cards: card::Cards,
     pub(crate) desk: crate::desk::Desk,
 }
 
@@ -164,6 +167,7 @@ impl Phr {
             places: Default::default(),
             bridge: None,
             verifications: Default::default(),
+            cards: Default::default(),
             desk: Default::default(),
         }
     }

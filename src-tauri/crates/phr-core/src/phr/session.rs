@@ -91,7 +91,7 @@ fn card(r: PersonRecord) -> PersonCard {
     }
 }
 
-fn not_signed_in() -> Error {
+pub(super) fn not_signed_in() -> Error {
     Error::input(ErrorCode::NotSignedIn, "nobody is signed in")
 }
 
@@ -179,7 +179,7 @@ impl Phr {
         Ok((active, token))
     }
 
-    async fn token_for(&self, session: &SessionRecord) -> Result<Sensitive<String>, Error> {
+    pub(super) async fn token_for(&self, session: &SessionRecord) -> Result<Sensitive<String>, Error> {
         let expired = || Error::input(ErrorCode::SessionExpired, "the sign-in has ended");
         let address = session.address.as_str();
         let held = self.held_tokens(address).await?.ok_or_else(expired)?;

@@ -248,7 +248,11 @@ fn no_callback(_: NoCallback) -> Error {
 
 /// The identifier of `kind`, read as `parse` reads it; one that does not
 /// parse is not there.
-fn identifier<T, E>(identifiers: &[TypedValue], kind: &str, parse: impl Fn(&str) -> Result<T, E>) -> Option<T> {
+pub(super) fn identifier<T, E>(
+    identifiers: &[TypedValue],
+    kind: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Option<T> {
     parse(&identifiers.iter().find(|i| i.kind == kind)?.value).ok()
 }
 
@@ -516,6 +520,7 @@ impl Phr {
                 };
                 self.store.save_person(&record, now).await?;
                 candidates = self.returning_candidates(&address).await?;
+                self.cards.keep(id, &open.patient, patient, CivilDate::from_unix(now));
                 Some(Box::new(card))
             }
             // LINK alone proves the address, not the demographics.
