@@ -1,7 +1,9 @@
 // Home in demo mode: the other address on the mobile offered, add a second
 // address, log into it with one OTP, switch back without any, change the
-// password, log out.
+// password, log out. The ABHA card: shown, saved as PNG and PDF.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { appForSpecs, saveScreenshot } from "../app.mjs";
 
@@ -55,6 +57,45 @@ test("add an address, log into it, switch back without an OTP, change the passwo
   const notice = await $("#notice");
   await notice.waitForDisplayed({ timeout: 10_000 });
   assert.equal(await notice.getText(), "Your password is successfully changed.");
+
+  await app.logOut();
+});
+
+test("Save ABHA card writes the card as PNG and as a PDF with the name, in the language on screen", async () => {
+  await app.logInAsAsha();
+  await activeAddressBecomes("asha.verma@sbx");
+  await clickButton("ABHA card");
+  const card = await $(".abha-card .card-image");
+  await card.waitForDisplayed({ timeout: 10_000 });
+  await app.browser.waitUntil(() => card.getProperty("naturalWidth").then((width) => width === 1011), {
+    timeout: 10_000,
+    timeoutMsg: "the card did not decode at 300 dpi",
+  });
+  await card.scrollIntoView();
+  await saveScreenshot(app.browser, "home-abha-card");
+
+  await clickButton("Save ABHA card");
+  const saved = await $(".abha-card-saved");
+  await saved.waitForDisplayed({ timeout: 10_000 });
+  const [, png, pdf] = (await saved.getText()).match(/^Saved as (.+\.png) and (.+\.pdf)$/);
+  assert.deepEqual([...readFileSync(png).subarray(1, 4)].map((c) => String.fromCharCode(c)).join(""), "PNG");
+  const text = execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" });
+  assert.match(text, /Asha Verma/);
+  assert.match(text, /ABHA address\s+asha\.verma@sbx/);
+
+  // In Hindi, the card open on screen is drawn again with Hindi words.
+  const english = await card.getAttribute("src");
+  await (await $("button=हिन्दी")).click();
+  await clickButton("ABHA कार्ड सहेजें");
+  await saved.waitUntil(async function () {
+    return (await this.getText()).endsWith("के रूप में सहेजा गया");
+  }, { timeout: 10_000, timeoutMsg: "the Hindi card was not saved" });
+  const hindi = execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" });
+  assert.match(hindi, /नाम\s+Asha Verma/);
+  await (await $("button=English")).click();
+  await card.waitUntil(async function () {
+    return (await this.getAttribute("src")) === english;
+  }, { timeout: 10_000, timeoutMsg: "the card was not drawn in English again" });
 
   await app.logOut();
 });

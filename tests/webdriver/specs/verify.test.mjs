@@ -34,6 +34,14 @@ test("verify a patient by the OTP on their mobile; they join the desk's list", a
   assert.match(text, /Meera Devi Nair/);
   assert.match(text, /XX-XXXX-XXXX-3333/, "numbers are masked");
   await saveScreenshot(app.browser, "verify-done");
+  // The patient's ABHA card, from ABDM's answer: shown to print.
+  await clickButton("ABHA card");
+  const image = await card.$(".card-image");
+  await image.waitForDisplayed({ timeout: 10_000 });
+  await app.browser.waitUntil(() => image.getProperty("naturalWidth").then((width) => width === 1011), {
+    timeout: 10_000,
+    timeoutMsg: "the patient's card did not decode",
+  });
 
   await typeInto("#desk-search", "meera");
   await clickButton("Meera Devi Nair");
