@@ -174,15 +174,16 @@ impl App {
         self.sandbox.outbox().into_iter().rev().find(|m| m.to == to).expect("an OTP was sent").otp
     }
 
-    /// The access token held for `address` (the keyring's one entry per sign-in).
+    /// The access token held for `address` (the keyring's one entry per
+    /// sign-in, or on its way there).
     pub async fn token_of(&self, address: &str) -> Option<Sensitive<String>> {
-        let entry = self.vault.retrieve(SecretKind::UserSignIn, address).await.unwrap()?;
+        let entry = self.phr.vault().retrieve(SecretKind::UserSignIn, address).await.unwrap()?;
         let held: serde_json::Value = serde_json::from_str(entry.expose()).unwrap();
         Some(Sensitive::new(held["access"].as_str().unwrap().to_owned()))
     }
 
     pub async fn forget_tokens(&self, address: &str) {
-        self.vault.delete(SecretKind::UserSignIn, address).await.unwrap();
+        self.phr.vault().delete(SecretKind::UserSignIn, address).await.unwrap();
     }
 }
 

@@ -345,7 +345,7 @@ impl Error {
 fn store_code(err: &StoreError) -> ErrorCode {
     match err {
         StoreError::WrongKey { .. } | StoreError::Open { .. } | StoreError::Folder(_) => ErrorCode::StorageUnavailable,
-        StoreError::Migrate(_) | StoreError::Sql(_) => ErrorCode::Internal,
+        StoreError::Migrate(_) | StoreError::Sql(_) | StoreError::Sealing => ErrorCode::Internal,
     }
 }
 

@@ -36,6 +36,8 @@ pub struct Store {
     pub(crate) pool: SqlitePool,
     /// Keys the digests that find a returning patient by number (see [`Store::match_key`]).
     matcher: ring::hmac::Key,
+    /// Seals secrets on their way to the keyring (see `pending.rs`).
+    pub(crate) pending_key: std::sync::Arc<ring::aead::LessSafeKey>,
 }
 
 impl Store {
@@ -74,7 +76,8 @@ impl Store {
         sqlx::query("SELECT count(*) FROM sqlite_master").execute(&pool).await.map_err(open_err)?;
         MIGRATOR.run(&pool).await?;
         let matcher = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.derive(MATCH_PURPOSE).expose());
-        Ok(Self { pool, matcher })
+        let pending_key = std::sync::Arc::new(crate::pending::sealing_key(key));
+        Ok(Self { pool, matcher, pending_key })
     }
 
     /// The digest under which a person's ABHA number or mobile (`kind`) is kept

@@ -17,6 +17,9 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("cannot create the folder for the local cache")]
     Folder(#[source] std::io::Error),
+    /// A secret on its way to the keyring could not be sealed or opened.
+    #[error("a secret waiting for the keyring could not be sealed or opened")]
+    Sealing,
 }
 
 /// SQLCipher's answer to a wrong key, on the first read: `file is not a database` (26).

@@ -12,6 +12,7 @@ mod desk;
 mod error;
 mod flows;
 mod key;
+mod pending;
 mod people;
 mod sessions;
 mod shares;

@@ -26,7 +26,22 @@ pub enum SecretKind {
     StaffClientSecret,
 }
 
+const KINDS: [SecretKind; 8] = [
+    SecretKind::DatabaseKey,
+    SecretKind::UserSignIn,
+    SecretKind::UserToken,
+    SecretKind::RefreshToken,
+    SecretKind::ClientSecret,
+    SecretKind::StaffSession,
+    SecretKind::StaffApiKey,
+    SecretKind::StaffClientSecret,
+];
+
 impl SecretKind {
+    fn named(name: &str) -> Option<Self> {
+        KINDS.into_iter().find(|k| k.name() == name)
+    }
+
     fn name(self) -> &'static str {
         match self {
             SecretKind::DatabaseKey => "database-key",
@@ -77,15 +92,44 @@ pub struct Vault {
 
 #[derive(Debug, Clone)]
 enum Place {
-    Keyring { service: String },
+    Keyring {
+        service: String,
+        /// Where [`Vault::persist_soon`] writes first (see [`Vault::writing_ahead`]).
+        ahead: Option<Ahead>,
+    },
     Sealed(Store),
+}
+
+#[derive(Debug, Clone)]
+struct Ahead {
+    store: Store,
+    /// One move from the cache to the keyring at a time, and no removal in
+    /// the middle of one: a move writes whatever is newest, then removes
+    /// exactly the row it wrote.
+    moving: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Vault {
     /// `service` names this installation, e.g. `in.abhadesktop.client` (release)
     /// or `in.abhadesktop.client.dev`.
     pub fn new(service: impl Into<String>) -> Self {
-        Self { place: Place::Keyring { service: service.into() } }
+        Self { place: Place::Keyring { service: service.into(), ahead: None } }
+    }
+
+    /// Lets [`Vault::persist_soon`] answer once the secret is sealed in `store`
+    /// (a fraction of a millisecond) and move it into the keyring (a D-Bus round
+    /// trip of about 17 ms) in the background: a secret written this way is
+    /// read from the store until the keyring has it, and one whose move the
+    /// app did not live to finish is moved by [`Vault::move_pending`] at the
+    /// next start. Without a keyring, secrets are in the sealed store already.
+    pub fn writing_ahead(self, store: Store) -> Self {
+        match self.place {
+            Place::Keyring { service, .. } => {
+                let ahead = Ahead { store, moving: Default::default() };
+                Self { place: Place::Keyring { service, ahead: Some(ahead) } }
+            }
+            sealed @ Place::Sealed(_) => Self { place: sealed },
+        }
     }
 
     /// Secrets kept in `store`, which must be encrypted with a passphrase-derived
@@ -121,7 +165,7 @@ impl Vault {
 
     pub async fn persist(&self, kind: SecretKind, account: &str, secret: &Sensitive<String>) -> Result<(), VaultError> {
         match &self.place {
-            Place::Keyring { service } => {
+            Place::Keyring { service, .. } => {
                 let entry = Self::entry(service, kind, account)?;
                 let secret = secret.clone();
                 Self::blocking(move || entry.set_password(secret.expose())).await
@@ -130,10 +174,72 @@ impl Vault {
         }
     }
 
+    /// Like [`Vault::persist`], answering before the keyring has the secret
+    /// when the vault writes ahead (see [`Vault::writing_ahead`]).
+    pub async fn persist_soon(
+        &self,
+        kind: SecretKind,
+        account: &str,
+        secret: &Sensitive<String>,
+    ) -> Result<(), VaultError> {
+        if !self.write_ahead(kind, account, secret).await? {
+            return self.persist(kind, account, secret).await;
+        }
+        let (vault, account) = (self.clone(), account.to_owned());
+        tokio::spawn(async move {
+            if let Err(err) = vault.move_to_keyring(kind, &account).await {
+                tracing::warn!(error = %err, "a secret stays in the cache until the keyring takes it");
+            }
+        });
+        Ok(())
+    }
+
+    /// The first half of [`Vault::persist_soon`]: the secret sealed in the
+    /// store, to be moved by [`Vault::move_pending`]; what the app leaves
+    /// behind when it dies between the two. `false` when the vault does not
+    /// write ahead, and nothing was written.
+    pub async fn write_ahead(
+        &self,
+        kind: SecretKind,
+        account: &str,
+        secret: &Sensitive<String>,
+    ) -> Result<bool, VaultError> {
+        let Place::Keyring { ahead: Some(ahead), .. } = &self.place else { return Ok(false) };
+        ahead.store.pend(kind.name(), account, secret.expose()).await?;
+        Ok(true)
+    }
+
+    /// Moves every secret still waiting in the store into the keyring: those
+    /// whose move the app did not live to finish. Call at start-up.
+    pub async fn move_pending(&self) -> Result<(), VaultError> {
+        let Place::Keyring { ahead: Some(ahead), .. } = &self.place else { return Ok(()) };
+        for (kind, account) in ahead.store.all_pending().await? {
+            match SecretKind::named(&kind) {
+                Some(kind) => self.move_to_keyring(kind, &account).await?,
+                // Written by a newer version: it moves its own.
+                None => continue,
+            }
+        }
+        Ok(())
+    }
+
+    async fn move_to_keyring(&self, kind: SecretKind, account: &str) -> Result<(), VaultError> {
+        let Place::Keyring { ahead: Some(ahead), .. } = &self.place else { return Ok(()) };
+        let _turn = ahead.moving.lock().await;
+        let Some((secret, sealed)) = ahead.store.pending(kind.name(), account).await? else { return Ok(()) };
+        self.persist(kind, account, &Sensitive::new(secret)).await?;
+        Ok(ahead.store.settle_pending(kind.name(), account, &sealed).await?)
+    }
+
     /// The secret, or `None` when there is none under that name.
     pub async fn retrieve(&self, kind: SecretKind, account: &str) -> Result<Option<Sensitive<String>>, VaultError> {
         match &self.place {
-            Place::Keyring { service } => {
+            Place::Keyring { service, ahead } => {
+                if let Some(ahead) = ahead
+                    && let Some((secret, _)) = ahead.store.pending(kind.name(), account).await?
+                {
+                    return Ok(Some(Sensitive::new(secret)));
+                }
                 let entry = Self::entry(service, kind, account)?;
                 Self::blocking(move || match entry.get_password() {
                     Ok(secret) => Ok(Some(Sensitive::new(secret))),
@@ -149,7 +255,15 @@ impl Vault {
     /// Removes the secret; removing what is not there is fine.
     pub async fn delete(&self, kind: SecretKind, account: &str) -> Result<(), VaultError> {
         match &self.place {
-            Place::Keyring { service } => {
+            Place::Keyring { service, ahead } => {
+                let _turn = match ahead {
+                    Some(ahead) => {
+                        let turn = ahead.moving.lock().await;
+                        ahead.store.drop_pending(kind.name(), account).await?;
+                        Some(turn)
+                    }
+                    None => None,
+                };
                 let entry = Self::entry(service, kind, account)?;
                 Self::blocking(move || match entry.delete_credential() {
                     Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),

@@ -157,7 +157,18 @@ struct Known {
 }
 
 impl Phr {
+    /// A sign-in's tokens go to the keyring in the background (see
+    /// [`Vault::writing_ahead`]); what a previous run left on its way is moved now.
     pub fn new(client: AbdmClient, store: Store, vault: Vault, clock: Clock) -> Self {
+        let vault = vault.writing_ahead(store.clone());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let vault = vault.clone();
+            runtime.spawn(async move {
+                if let Err(err) = vault.move_pending().await {
+                    tracing::warn!(error = %err, "sign-ins stay in the cache until the keyring takes them");
+                }
+            });
+        }
         Self {
             client,
             store,
@@ -195,6 +206,11 @@ impl Phr {
         let session = self.session().await?;
         self.report(Change::Session(session));
         Ok(())
+    }
+
+    /// Where this app keeps secrets: the keyring, written ahead through the store.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
     }
 
     pub fn store(&self) -> &Store {

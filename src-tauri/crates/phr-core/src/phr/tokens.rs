@@ -1,7 +1,8 @@
 //! A sign-in's tokens in the keyring: one entry per address holding both, so
 //! signing in or refreshing is one keyring write (each is a D-Bus round trip to
 //! the Secret Service, about 17 ms here) and a rotated pair is never half
-//! written.
+//! written. The write happens after the sign-in answers: the tokens are sealed
+//! in the cache first, so an app that dies meanwhile still has them.
 
 use abdm_types::Sensitive;
 use phr_store::SecretKind;
@@ -24,7 +25,8 @@ impl Phr {
             refresh: tokens.refresh.as_ref().map(|r| r.expose().clone()),
         };
         let entry = Sensitive::new(serde_json::to_string(&held).map_err(|e| Error::Internal(e.into()))?);
-        Ok(self.vault.persist(SecretKind::UserSignIn, address, &entry).await?)
+        // The cache holds it sealed at once; the keyring (a D-Bus round trip) in the background.
+        Ok(self.vault.persist_soon(SecretKind::UserSignIn, address, &entry).await?)
     }
 
     pub(super) async fn held_tokens(&self, address: &str) -> Result<Option<Tokens>, Error> {
