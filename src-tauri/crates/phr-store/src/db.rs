@@ -88,6 +88,16 @@ impl Store {
         tag.as_ref()[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// A transaction that writes: it takes the write lock at its start, waiting
+    /// for another writer as long as the busy timeout allows. A deferred one
+    /// that reads first fails at its first write, without waiting, whenever
+    /// another connection wrote in between (SQLITE_BUSY on a stale snapshot),
+    /// and this app writes from the background (the keyring move, the waiting
+    /// verifications, the bridge).
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     /// SQLCipher's version, proof that the file is encrypted by it.
     pub async fn cipher_version(&self) -> Result<Option<String>, StoreError> {
         let row: Option<(String,)> = sqlx::query_as("PRAGMA cipher_version").fetch_optional(&self.pool).await?;

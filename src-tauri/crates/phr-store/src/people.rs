@@ -105,7 +105,7 @@ impl Store {
     /// Saves a person and their addresses in one transaction. A person already
     /// cached under any of the addresses is updated, not duplicated.
     pub async fn save_person(&self, record: &PersonRecord, now: i64) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = save(&mut tx, record, now).await?;
         tx.commit().await?;
         Ok(id)
@@ -113,7 +113,7 @@ impl Store {
 
     /// Saves many people in one transaction: all of them or none.
     pub async fn save_people(&self, records: &[PersonRecord], now: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for record in records {
             save(&mut tx, record, now).await?;
         }
@@ -169,7 +169,7 @@ impl Store {
     /// addresses and match keys move to `into`'s person, whose name and
     /// default stay; `false` when either address is not cached.
     pub async fn merge_people(&self, from: &str, into: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let from_id = sqlx::query_scalar!("SELECT person_id FROM addresses WHERE address = ?", from)
             .fetch_optional(&mut *tx)
             .await?;

@@ -21,7 +21,7 @@ impl Store {
         expires_at: i64,
         mobile_addresses: Option<i64>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query!("UPDATE sessions SET active = 0 WHERE active = 1").execute(&mut *tx).await?;
         sqlx::query!(
             "INSERT INTO sessions (address, signed_in_at, expires_at, active, mobile_addresses) VALUES (?, ?, ?, 1, ?)
@@ -41,7 +41,7 @@ impl Store {
 
     /// Makes another signed-in address the one in use; `false` if it has no session.
     pub async fn activate_session(&self, address: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let known = sqlx::query!("SELECT address FROM sessions WHERE address = ?", address)
             .fetch_optional(&mut *tx)
             .await?
@@ -96,7 +96,7 @@ impl Store {
     /// What ABDM last listed on the mobile or email the session of `address`
     /// verified, in place of what it listed before.
     pub async fn set_linked_addresses(&self, address: &str, linked: &[String]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query!("DELETE FROM linked_addresses WHERE address = ?", address).execute(&mut *tx).await?;
         for other in linked.iter().filter(|a| *a != address) {
             sqlx::query!("INSERT OR IGNORE INTO linked_addresses (address, linked) VALUES (?, ?)", address, other)
@@ -131,7 +131,7 @@ impl Store {
 
     /// Adds an address to the person cached under `existing`; `false` if none is.
     pub async fn add_address(&self, existing: &str, address: &str, now: i64) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let Some(row) = sqlx::query!("SELECT person_id FROM addresses WHERE address = ?", existing)
             .fetch_optional(&mut *tx)
             .await?
@@ -154,7 +154,7 @@ impl Store {
 
     /// Marks `address` as its person's default, and no other; `false` if it is not cached.
     pub async fn set_default_address(&self, address: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let Some(row) =
             sqlx::query!("SELECT person_id FROM addresses WHERE address = ?", address).fetch_optional(&mut *tx).await?
         else {
@@ -202,7 +202,7 @@ impl Store {
     /// append-only). Answers the addresses that were signed in, whose tokens
     /// the caller removes from the vault.
     pub async fn forget_people(&self) -> Result<Vec<String>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let signed_in = sqlx::query_scalar!("SELECT address FROM sessions").fetch_all(&mut *tx).await?;
         sqlx::query!("DELETE FROM sessions").execute(&mut *tx).await?;
         sqlx::query!("DELETE FROM flows").execute(&mut *tx).await?;

@@ -84,7 +84,7 @@ impl Store {
         now: i64,
         repeat_since: i64,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let repeat = sqlx::query_scalar!(
             r#"SELECT number AS "number!" FROM shares WHERE day = ? AND counter = ? AND address = ?
                AND state = 'waiting' AND shared_at >= ? ORDER BY shared_at DESC LIMIT 1"#,

@@ -328,3 +328,30 @@ async fn match_keys_find_a_number_again_without_holding_it() {
     assert_eq!(store.search_people("asha", 10).await.unwrap().len(), 1, "one search row");
     assert!(!store.merge_people("nobody@sbx", "asha.verma@sbx").await.unwrap());
 }
+
+/// The app writes from several places at once (a sign-in, the keyring's move in
+/// the background, the bridge, the waiting verifications): a transaction that
+/// reads before it writes must wait for the others, never fail because one of
+/// them committed in between.
+#[tokio::test]
+async fn writers_at_the_same_moment_wait_for_each_other_and_all_land() {
+    let (_dir, store, _) = open().await;
+    let mut writers = tokio::task::JoinSet::new();
+    for w in 0..4 {
+        let store = store.clone();
+        writers.spawn(async move {
+            for i in 0..40 {
+                let mut person = asha();
+                person.addresses = vec![format!("writer{w}.n{i}@sbx")];
+                person.default_address = None;
+                store.save_person(&person, i64::from(i)).await?;
+                store.append_audit(i64::from(i), "writer", "wrote", Some(&format!("w{w}"))).await?;
+            }
+            Ok::<_, StoreError>(())
+        });
+    }
+    while let Some(done) = writers.join_next().await {
+        done.unwrap().expect("no writer is refused as busy");
+    }
+    assert_eq!(store.search_people("writer", 500).await.unwrap().len(), 160);
+}
