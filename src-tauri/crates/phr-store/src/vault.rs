@@ -81,6 +81,10 @@ impl From<keyring::Error> for VaultError {
     }
 }
 
+/// How long [`Vault::persist_soon`] lets the caller finish before it moves
+/// the secret into the keyring.
+const MOVE_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Where secrets are kept: the OS keyring (Secret Service on Linux, through
 /// gnome-keyring or KWallet), under one service name per installation kind so a
 /// development build never reads a release build's tokens; or, on a machine
@@ -187,6 +191,9 @@ impl Vault {
         }
         let (vault, account) = (self.clone(), account.to_owned());
         tokio::spawn(async move {
+            // After the sign-in's own writes: a move at the same moment makes
+            // both wait on the cache's write lock and the CPU.
+            tokio::time::sleep(MOVE_AFTER).await;
             if let Err(err) = vault.move_to_keyring(kind, &account).await {
                 tracing::warn!(error = %err, "a secret stays in the cache until the keyring takes it");
             }
