@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import AbhaCard from "./AbhaCard.svelte";
@@ -32,6 +32,12 @@ describe("AbhaCard", () => {
     const saved = await screen.findByText(/के रूप में सहेजा गया/);
     expect(saved.textContent).toContain("ABHA card asha.verma@sbx.pdf");
     expect(calls.filter((c) => c.cmd === "save_abha_card").at(-1)?.args.language).toBe("hi");
+
+    // Print hands the page to the system's print dialog; its CSS prints the card alone.
+    const print = vi.spyOn(window, "print").mockImplementation(() => {});
+    await fireEvent.click(screen.getByText("प्रिंट करें"));
+    expect(print).toHaveBeenCalledOnce();
+    print.mockRestore();
   });
 
   it("says why a patient's card cannot be made, and offers no save", async () => {
