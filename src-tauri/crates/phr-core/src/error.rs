@@ -292,6 +292,10 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A file the person asked for (the access log's CSV, an ABHA card)
+    /// could not be written where it goes.
+    #[error("the file could not be written")]
+    File(#[source] std::io::Error),
     /// Something that should not happen; the chain says what.
     #[error("unexpected failure")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -328,6 +332,7 @@ impl Error {
             Error::Vault(VaultError::Unavailable(_)) => ErrorCode::KeyringUnavailable,
             Error::Vault(VaultError::Failed(_) | VaultError::Task(_)) => ErrorCode::Internal,
             Error::Vault(VaultError::Sealed(err)) => store_code(err),
+            Error::File(_) => ErrorCode::ExportFailed,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

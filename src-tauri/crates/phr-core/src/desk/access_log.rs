@@ -175,9 +175,7 @@ impl Phr {
         }
         let day = abdm_types::gateway::timestamp(self.clock.now() * 1000);
         let path = folder.join(format!("abha-access-log-{}.csv", &day[..10]));
-        std::fs::create_dir_all(folder)
-            .and_then(|()| std::fs::write(&path, csv))
-            .map_err(|err| Error::Staff { code: ErrorCode::ExportFailed, source: Box::new(err) })?;
+        std::fs::create_dir_all(folder).and_then(|()| std::fs::write(&path, csv)).map_err(Error::File)?;
         self.desk_audit(&staff, DeskAction::AccessLogExported, None).await?;
         Ok(path)
     }

@@ -99,9 +99,7 @@ impl Phr {
         let name = format!("ABHA card {}", card.address.expose());
         let write = |extension: &str, bytes: Vec<u8>| -> Result<PathBuf, Error> {
             let path = folder.join(format!("{name}.{extension}"));
-            std::fs::create_dir_all(folder)
-                .and_then(|()| std::fs::write(&path, bytes))
-                .map_err(|err| Error::Staff { code: ErrorCode::ExportFailed, source: Box::new(err) })?;
+            std::fs::create_dir_all(folder).and_then(|()| std::fs::write(&path, bytes)).map_err(Error::File)?;
             Ok(path)
         };
         let png = write("png", abha_card::png(&card, language))?;
