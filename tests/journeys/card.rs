@@ -115,6 +115,15 @@ async fn the_desk_makes_a_just_verified_patients_card_audits_it_and_forgets_it_w
     let err = app.phr.save_abha_card(&patient, UiLanguage::En, &unwritable).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::ExportFailed);
 
+    // A default address is the ABHA number: masked in the file's name, as on screen.
+    let v = app.phr.verify_patient("91111122223333@sbx", AuthPurpose::Kyc).await.unwrap();
+    let v = app.phr.verify_with(&v.id, abdm_types::gateway::GatewayAuthMode::MobileOtp).await.unwrap();
+    let otp = app.sandbox.outbox().last().unwrap().otp.clone();
+    app.phr.verify_otp(&v.id, &otp).await.unwrap();
+    let default = CardFor::Patient { verification: v.id.clone() };
+    let saved = app.phr.save_abha_card(&default, UiLanguage::En, folder.path()).await.unwrap();
+    assert!(!saved.png.contains("91111122223333") && saved.png.ends_with("3333@sbx.png"), "{}", saved.png);
+
     let unknown = CardFor::Patient { verification: "no-such-verification".into() };
     assert_eq!(app.phr.abha_card_png(&unknown, UiLanguage::En).await.unwrap_err().code(), ErrorCode::CardUnavailable);
 

@@ -278,3 +278,25 @@ async fn states_and_districts_come_from_abdm_once_per_run() {
     assert_eq!(app.phr.districts("27").await.unwrap(), districts);
     assert_eq!(app.phr.districts("33").await.unwrap_err().code(), ErrorCode::AbdmUnavailable);
 }
+
+/// Tokens sealed in the cache by a run that died before moving them reach
+/// the keyring when the app starts again.
+#[tokio::test]
+async fn a_sign_in_the_app_did_not_live_to_move_reaches_the_keyring_at_the_next_start() {
+    use phr_store::SecretKind::UserSignIn;
+    let mut app = start().await;
+    let entry = Sensitive::from(r#"{"access":"eyJ.left.behind","refresh":null}"#);
+    assert!(app.phr.vault().write_ahead(UserSignIn, "asha.verma@sbx", &entry).await.unwrap());
+    assert!(app.vault.retrieve(UserSignIn, "asha.verma@sbx").await.unwrap().is_none(), "not in the keyring yet");
+    app.restart().await;
+    let mut moved = None;
+    for _ in 0..100 {
+        moved = app.vault.retrieve(UserSignIn, "asha.verma@sbx").await.unwrap();
+        if moved.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(moved.expect("moved at start-up").expose(), entry.expose());
+    app.phr.vault().delete(UserSignIn, "asha.verma@sbx").await.unwrap();
+}

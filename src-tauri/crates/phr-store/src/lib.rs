@@ -4,7 +4,8 @@
 //!
 //! Nothing here holds a secret in plain text: the database file is encrypted with
 //! a random key kept in the keyring (or, without a keyring, derived from a
-//! passphrase with Argon2id), numbers are stored masked, tokens never touch it.
+//! passphrase with Argon2id), numbers are stored masked, and a sign-in's tokens
+//! pass through it only sealed again (AES-256-GCM), on their way to the keyring.
 
 mod audit;
 mod db;

@@ -23,7 +23,7 @@ fn aad(kind: &str, account: &str) -> Vec<u8> {
 
 impl Store {
     /// Keeps `secret` sealed until the keyring has it; replaces an older one.
-    pub(crate) async fn pend(&self, kind: &str, account: &str, secret: &str) -> Result<Vec<u8>, StoreError> {
+    pub(crate) async fn pend(&self, kind: &str, account: &str, secret: &str) -> Result<(), StoreError> {
         let mut nonce = [0u8; NONCE_LEN];
         SystemRandom::new().fill(&mut nonce).map_err(|_| StoreError::Sealing)?;
         let mut sealed = secret.as_bytes().to_vec();
@@ -40,7 +40,7 @@ impl Store {
         )
         .execute(&self.pool)
         .await?;
-        Ok(row)
+        Ok(())
     }
 
     /// The pending secret and its sealed row (to settle exactly that one).

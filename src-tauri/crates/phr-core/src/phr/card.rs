@@ -87,7 +87,8 @@ impl Phr {
         Ok(base64::engine::general_purpose::STANDARD.encode(png))
     }
 
-    /// The card saved in `folder` as `ABHA card <address>.png` and `.pdf`.
+    /// The card saved in `folder` as `ABHA card <address>.png` and `.pdf`; a
+    /// 14-digit default address is masked in the name, as on screen.
     pub async fn save_abha_card(
         &self,
         whose: &CardFor,
@@ -96,7 +97,7 @@ impl Phr {
     ) -> Result<SavedCard, Error> {
         let card = self.card(whose).await?;
         let language = Language::from(language);
-        let name = format!("ABHA card {}", card.address.expose());
+        let name = format!("ABHA card {}", card.address);
         let write = |extension: &str, bytes: Vec<u8>| -> Result<PathBuf, Error> {
             let path = folder.join(format!("{name}.{extension}"));
             std::fs::create_dir_all(folder).and_then(|()| std::fs::write(&path, bytes)).map_err(Error::File)?;
