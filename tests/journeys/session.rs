@@ -287,7 +287,8 @@ async fn a_sign_in_the_app_did_not_live_to_move_reaches_the_keyring_at_the_next_
     let mut app = start().await;
     let entry = Sensitive::from(r#"{"access":"eyJ.left.behind","refresh":null}"#);
     assert!(app.phr.vault().write_ahead(UserSignIn, "asha.verma@sbx", &entry).await.unwrap());
-    assert!(app.vault.retrieve(UserSignIn, "asha.verma@sbx").await.unwrap().is_none(), "not in the keyring yet");
+    // Nothing else moves it: whether this run's own start-up move (late on a
+    // loaded machine) or the next run's takes it, it is Phr::new's move.
     app.restart().await;
     let mut moved = None;
     for _ in 0..100 {
