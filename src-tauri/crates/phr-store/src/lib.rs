@@ -27,7 +27,7 @@ pub use error::StoreError;
 pub use flows::SavedFlow;
 pub use key::{DbKey, KeyError, SALT_LEN};
 pub use people::{Person, PersonRecord, SEARCH_RANKED};
-pub use sessions::SessionRecord;
+pub use sessions::{SessionRecord, SignIn};
 pub use shares::{QueuedShare, ShareRecord, ShareSettled};
 pub use vault::{SecretKind, Vault, VaultError};
 pub use waiting::WaitingVerification;

@@ -237,16 +237,11 @@ impl Store {
     }
 }
 
-async fn save(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    record: &PersonRecord,
-    now: i64,
-) -> Result<i64, StoreError> {
+pub(crate) async fn save(tx: &mut sqlx::SqliteConnection, record: &PersonRecord, now: i64) -> Result<i64, StoreError> {
     let mut existing = None;
     for address in &record.addresses {
-        let row = sqlx::query!("SELECT person_id FROM addresses WHERE address = ?", address)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let row =
+            sqlx::query!("SELECT person_id FROM addresses WHERE address = ?", address).fetch_optional(&mut *tx).await?;
         if let Some(row) = row {
             existing = Some(row.person_id);
             break;
@@ -255,7 +250,7 @@ async fn save(
     // One ABHA number is one person, whatever address they came with.
     if let (None, Some(key)) = (existing, &record.abha_number_key) {
         existing = sqlx::query_scalar!(r#"SELECT id AS "id!" FROM people WHERE abha_number_key = ? LIMIT 1"#, key)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
     }
     let year = i64::from(record.year_of_birth);
@@ -279,7 +274,7 @@ async fn save(
                 record.mobile_key,
                 id
             )
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
             id
         }
@@ -301,7 +296,7 @@ async fn save(
                 record.abha_number_key,
                 record.mobile_key
             )
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *tx)
             .await?
             .id
         }
@@ -318,7 +313,7 @@ async fn save(
             is_default,
             now
         )
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     reindex(tx, id).await?;

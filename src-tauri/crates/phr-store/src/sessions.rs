@@ -1,4 +1,26 @@
-use crate::{Store, StoreError, people::reindex};
+use sqlx::SqliteConnection;
+
+use crate::{
+    PersonRecord, Store, StoreError,
+    people::{reindex, save},
+};
+
+/// What [`Store::record_sign_in`] writes.
+#[derive(Debug, Clone, Copy)]
+pub struct SignIn<'a> {
+    pub person: &'a PersonRecord,
+    /// The address signed in; one of the person's.
+    pub address: &'a str,
+    pub at: i64,
+    /// When the access token stops working (Unix seconds).
+    pub expires_at: i64,
+    /// How many addresses the person's mobile has at ABDM, when known.
+    pub mobile_addresses: Option<i64>,
+    /// What ABDM listed on the mobile or email the sign-in verified, when it did.
+    pub linked: Option<&'a [String]>,
+    /// The login or sign-up this finishes.
+    pub flow_id: &'a str,
+}
 
 /// An address signed in on this machine; its tokens are in the vault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,19 +44,32 @@ impl Store {
         mobile_addresses: Option<i64>,
     ) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        sqlx::query!("UPDATE sessions SET active = 0 WHERE active = 1").execute(&mut *tx).await?;
+        open(&mut tx, address, now, expires_at, mobile_addresses).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Everything a sign-in changes here, in one transaction: the person
+    /// cached, the session opened and made the one in use, what ABDM listed on
+    /// the verified contact, the audit line, and the flow it finishes gone.
+    /// One commit, not five: each is a write lock and encrypted pages to the WAL.
+    pub async fn record_sign_in(&self, sign_in: &SignIn<'_>) -> Result<(), StoreError> {
+        let SignIn { person, address, at, expires_at, mobile_addresses, linked, flow_id } = *sign_in;
+        let mut tx = self.write().await?;
+        save(&mut tx, person, at).await?;
+        open(&mut tx, address, at, expires_at, mobile_addresses).await?;
+        if let Some(linked) = linked {
+            link(&mut tx, address, linked).await?;
+        }
         sqlx::query!(
-            "INSERT INTO sessions (address, signed_in_at, expires_at, active, mobile_addresses) VALUES (?, ?, ?, 1, ?)
-             ON CONFLICT (address) DO UPDATE SET signed_in_at = excluded.signed_in_at,
-             expires_at = excluded.expires_at, active = 1,
-             mobile_addresses = coalesce(excluded.mobile_addresses, sessions.mobile_addresses)",
+            "INSERT INTO audit (at, actor, action, subject) VALUES (?, ?, 'logged-in', ?)",
+            at,
             address,
-            now,
-            expires_at,
-            mobile_addresses
+            address
         )
         .execute(&mut *tx)
         .await?;
+        sqlx::query!("DELETE FROM flows WHERE id = ?", flow_id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -77,6 +112,13 @@ impl Store {
         Ok(row)
     }
 
+    /// The addresses whose sign-in here has not ended by `now`.
+    pub async fn live_sessions(&self, now: i64) -> Result<Vec<String>, StoreError> {
+        let rows =
+            sqlx::query_scalar!("SELECT address FROM sessions WHERE expires_at > ?", now).fetch_all(&self.pool).await?;
+        Ok(rows)
+    }
+
     /// New tokens for a session (after a refresh).
     pub async fn extend_session(&self, address: &str, expires_at: i64) -> Result<(), StoreError> {
         sqlx::query!("UPDATE sessions SET expires_at = ? WHERE address = ?", expires_at, address)
@@ -97,12 +139,7 @@ impl Store {
     /// verified, in place of what it listed before.
     pub async fn set_linked_addresses(&self, address: &str, linked: &[String]) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        sqlx::query!("DELETE FROM linked_addresses WHERE address = ?", address).execute(&mut *tx).await?;
-        for other in linked.iter().filter(|a| *a != address) {
-            sqlx::query!("INSERT OR IGNORE INTO linked_addresses (address, linked) VALUES (?, ?)", address, other)
-                .execute(&mut *tx)
-                .await?;
-        }
+        link(&mut tx, address, linked).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -214,4 +251,37 @@ impl Store {
         tx.commit().await?;
         Ok(signed_in)
     }
+}
+
+async fn open(
+    conn: &mut SqliteConnection,
+    address: &str,
+    now: i64,
+    expires_at: i64,
+    mobile_addresses: Option<i64>,
+) -> Result<(), StoreError> {
+    sqlx::query!("UPDATE sessions SET active = 0 WHERE active = 1").execute(&mut *conn).await?;
+    sqlx::query!(
+        "INSERT INTO sessions (address, signed_in_at, expires_at, active, mobile_addresses) VALUES (?, ?, ?, 1, ?)
+         ON CONFLICT (address) DO UPDATE SET signed_in_at = excluded.signed_in_at,
+         expires_at = excluded.expires_at, active = 1,
+         mobile_addresses = coalesce(excluded.mobile_addresses, sessions.mobile_addresses)",
+        address,
+        now,
+        expires_at,
+        mobile_addresses
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn link(conn: &mut SqliteConnection, address: &str, linked: &[String]) -> Result<(), StoreError> {
+    sqlx::query!("DELETE FROM linked_addresses WHERE address = ?", address).execute(&mut *conn).await?;
+    for other in linked.iter().filter(|a| *a != address) {
+        sqlx::query!("INSERT OR IGNORE INTO linked_addresses (address, linked) VALUES (?, ?)", address, other)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -285,15 +285,17 @@ impl Phr {
             mobile_key,
         };
         let now = self.clock.now();
-        self.store.save_person(&record, now).await?;
-        let expires_at = token_expiry(&tokens.access).unwrap_or(now);
-        let on_mobile = known.on_mobile.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
-        self.store.open_session(address, now, expires_at, on_mobile).await?;
-        if let Some(listed) = &known.on_contact {
-            self.store.set_linked_addresses(address, listed).await?;
-        }
-        self.store.append_audit(now, address, "logged-in", Some(address)).await?;
-        self.store.delete_flow(flow_id).await?;
+        self.store
+            .record_sign_in(&phr_store::SignIn {
+                person: &record,
+                address,
+                at: now,
+                expires_at: token_expiry(&tokens.access).unwrap_or(now),
+                mobile_addresses: known.on_mobile.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+                linked: known.on_contact.as_deref(),
+                flow_id,
+            })
+            .await?;
         self.report(Change::FlowEnded(flow_id.to_owned()));
         self.report_session().await?;
         Ok(SignedIn { address: profile.id, full_name: profile.full_name, kyc_verified: record.kyc_verified })

@@ -133,10 +133,10 @@ impl Phr {
     }
 
     async fn describe(&self, address: &str, person: Person) -> Result<Session, Error> {
-        let now = self.clock.now();
+        let live = self.store.live_sessions(self.clock.now()).await?;
         let mut addresses = Vec::with_capacity(person.record.addresses.len());
         for a in &person.record.addresses {
-            let signed_in = self.store.session(a).await?.is_some_and(|s| s.expires_at > now);
+            let signed_in = live.contains(a);
             let is_default = person.record.default_address.as_ref() == Some(a);
             addresses.push(AddressEntry { address: a.clone(), is_default, signed_in, on_same_contact: false });
         }
@@ -150,7 +150,7 @@ impl Phr {
             if addresses.iter().any(|e| e.address == other) {
                 continue;
             }
-            let signed_in = self.store.session(&other).await?.is_some_and(|s| s.expires_at > now);
+            let signed_in = live.contains(&other);
             addresses.push(AddressEntry { address: other, is_default: false, signed_in, on_same_contact: true });
         }
         // The default first, then the person's own, then those of the same contact.

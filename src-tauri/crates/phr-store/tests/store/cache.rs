@@ -1,4 +1,6 @@
-use phr_store::{AuditFilter, ByStaff, DbKey, DeskStaff, PersonRecord, SEARCH_RANKED, SavedFlow, Store, StoreError};
+use phr_store::{
+    AuditFilter, ByStaff, DbKey, DeskStaff, PersonRecord, SEARCH_RANKED, SavedFlow, SignIn, Store, StoreError,
+};
 use tempfile::TempDir;
 
 async fn open() -> (TempDir, Store, DbKey) {
@@ -354,4 +356,42 @@ async fn writers_at_the_same_moment_wait_for_each_other_and_all_land() {
         done.unwrap().expect("no writer is refused as busy");
     }
     assert_eq!(store.search_people("writer", 500).await.unwrap().len(), 160);
+}
+
+#[tokio::test]
+async fn a_sign_in_is_recorded_whole_or_not_at_all() {
+    let (_dir, store, _) = open().await;
+    let flow = SavedFlow { id: "f1".into(), kind: "login".into(), state: "{}".into(), expires_at: 100 };
+    store.save_flow(&flow, 1).await.unwrap();
+    let linked = ["asha.verma@sbx".to_owned(), "ravi.kumar@sbx".to_owned()];
+    let sign_in = SignIn {
+        person: &asha(),
+        address: "asha.verma@sbx",
+        at: 10,
+        expires_at: 1810,
+        mobile_addresses: Some(2),
+        linked: Some(&linked),
+        flow_id: "f1",
+    };
+
+    // An address the person does not have: the session cannot refer to it,
+    // and nothing else of the sign-in is kept either.
+    let stray = SignIn { address: "someone.else@sbx", ..sign_in };
+    assert!(store.record_sign_in(&stray).await.is_err());
+    assert!(store.person_by_address("asha.verma@sbx").await.unwrap().is_none(), "the person is not cached");
+    assert!(store.load_flow("f1").await.unwrap().is_some(), "the flow is still open");
+    assert!(!store.audited("logged-in", "someone.else@sbx").await.unwrap());
+
+    store.record_sign_in(&sign_in).await.unwrap();
+    assert!(store.person_by_address("ashav.pune@sbx").await.unwrap().is_some());
+    let session = store.active_session().await.unwrap().expect("the one in use");
+    assert_eq!(
+        (session.address.as_str(), session.expires_at, session.mobile_addresses),
+        ("asha.verma@sbx", 1810, Some(2))
+    );
+    assert_eq!(store.linked_addresses("asha.verma@sbx").await.unwrap(), ["ravi.kumar@sbx"]);
+    assert!(store.audited("logged-in", "asha.verma@sbx").await.unwrap());
+    assert!(store.load_flow("f1").await.unwrap().is_none(), "the flow is finished");
+    assert_eq!(store.live_sessions(1809).await.unwrap(), ["asha.verma@sbx"]);
+    assert!(store.live_sessions(1810).await.unwrap().is_empty(), "ended when the token stops working");
 }
