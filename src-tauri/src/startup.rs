@@ -410,6 +410,7 @@ impl DemoSandbox {
             client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
             requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
             cm_suffix: CmSuffix::sandbox(),
+            api: abdm_client::PhrApi::V1,
         })
     }
 

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, ClientOptions};
+use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, ClientOptions, PhrApi};
 use abdm_sandbox::SandboxHandle;
 use abdm_types::{CmSuffix, Sensitive};
 use phr_core::{Clock, Phr, ProfileForm, StaffDesk, StaffIdentity};
@@ -12,6 +12,8 @@ pub struct App {
     pub phr: Phr,
     pub vault: Vault,
     options: ClientOptions,
+    /// The generation of ABDM's PHR API the app speaks.
+    pub api: PhrApi,
     /// Where the front desk's bridge listens, once `with_desk` started it.
     pub bridge_url: Option<String>,
     /// The desk's bridge, given again to the `Phr` of a restart.
@@ -43,20 +45,33 @@ pub async fn start_with(options: abdm_sandbox::Options) -> App {
     start_with_client(options, ClientOptions::default()).await
 }
 
-/// As `start`, with the client's timeouts and padding set by the test.
+/// As `start`, speaking `api` to the sandbox, which serves both generations.
+pub async fn start_on(api: PhrApi) -> App {
+    open(abdm_sandbox::Options::default(), ClientOptions::default(), api).await
+}
+
+/// Both generations of the PHR API, for the journeys that run on each.
+pub const BOTH: [PhrApi; 2] = [PhrApi::V1, PhrApi::V3];
+
+/// As `start`, with the client's timeouts set by the test.
 pub async fn start_with_client(options: abdm_sandbox::Options, client_options: ClientOptions) -> App {
+    open(options, client_options, PhrApi::V1).await
+}
+
+async fn open(options: abdm_sandbox::Options, client_options: ClientOptions, api: PhrApi) -> App {
     telemetry();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sandbox = abdm_sandbox::spawn_with(listener, options).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let key = DbKey::random();
     let vault = Vault::new(unique_service());
-    let phr = phr(&sandbox, &dir, &key, &vault, &client_options).await;
+    let phr = phr(&sandbox, &dir, &key, &vault, &client_options, api).await;
     App {
         sandbox,
         phr,
         vault,
         options: client_options,
+        api,
         bridge_url: None,
         desk: None,
         _keep: KeepDatabase(dir.path().to_owned()),
@@ -65,13 +80,18 @@ pub async fn start_with_client(options: abdm_sandbox::Options, client_options: C
     }
 }
 
-fn client(sandbox: &SandboxHandle, options: &ClientOptions) -> AbdmClient {
+fn client(sandbox: &SandboxHandle, options: &ClientOptions, api: PhrApi) -> AbdmClient {
+    let phr_base_url = match api {
+        PhrApi::V1 => sandbox.phr_base_url(),
+        PhrApi::V3 => sandbox.phr_v3_base_url(),
+    };
     let config = AbdmConfig {
-        phr_base_url: BaseUrl::parse(&sandbox.phr_base_url()).unwrap(),
+        phr_base_url: BaseUrl::parse(&phr_base_url).unwrap(),
         gateway_base_url: BaseUrl::parse(&sandbox.gateway_base_url()).unwrap(),
         client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
         requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
         cm_suffix: CmSuffix::sandbox(),
+        api,
     };
     AbdmClient::with_options(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET), options.clone()).unwrap()
 }
@@ -81,9 +101,17 @@ fn clock(sandbox: &SandboxHandle) -> Clock {
     Clock::from_fn(move || clock.now())
 }
 
-async fn phr(sandbox: &SandboxHandle, dir: &TempDir, key: &DbKey, vault: &Vault, options: &ClientOptions) -> Phr {
+async fn phr(
+    sandbox: &SandboxHandle,
+    dir: &TempDir,
+    key: &DbKey,
+    vault: &Vault,
+    options: &ClientOptions,
+    api: PhrApi,
+) -> Phr {
     let store = Store::open(&dir.path().join("cache.db"), key).await.unwrap();
-    Phr::new(client(sandbox, options), store, vault.clone(), clock(sandbox)).with_desk(staff_desk(sandbox, 15 * 60))
+    Phr::new(client(sandbox, options, api), store, vault.clone(), clock(sandbox))
+        .with_desk(staff_desk(sandbox, 15 * 60))
 }
 
 /// The app with the front desk's bridge listening and registered with the
@@ -144,7 +172,7 @@ impl App {
     /// The same machine after a restart: a new `Phr` on the same cache and keyring.
     pub async fn restart(&mut self) {
         self.phr.store().clone().close().await;
-        self.phr = phr(&self.sandbox, &self.dir, &self.key, &self.vault, &self.options).await;
+        self.phr = phr(&self.sandbox, &self.dir, &self.key, &self.vault, &self.options, self.api).await;
         if let Some(desk) = self.desk.clone() {
             self.phr = self.phr.clone().with_bridge(desk);
         }
@@ -152,7 +180,7 @@ impl App {
 
     /// A client of the sandbox, as the app builds one.
     pub fn client(&self) -> AbdmClient {
-        client(&self.sandbox, &self.options)
+        client(&self.sandbox, &self.options, self.api)
     }
 
     pub fn clock(&self) -> Clock {

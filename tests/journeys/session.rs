@@ -56,34 +56,36 @@ async fn add_an_address_log_into_it_switch_back_without_an_otp_and_mark_a_defaul
 /// each address the person can switch to at once, or log into first.
 #[tokio::test]
 async fn home_lists_every_address_on_the_verified_mobile_signed_in_or_not() {
-    let mut app = start().await;
-    asha_by_mobile(&app, "asha.verma@sbx").await;
-    let listed = |session: phr_core::Session| -> Vec<(String, bool, bool)> {
-        session.addresses.into_iter().map(|a| (a.address, a.signed_in, a.on_same_contact)).collect()
-    };
-    let session = app.phr.session().await.unwrap().unwrap();
-    assert_eq!(
-        listed(session),
-        [("asha.verma@sbx".into(), true, false), ("ashav.pune@sbx".into(), false, true)],
-        "the other address on Asha's mobile, not signed in yet"
-    );
-    assert_eq!(app.phr.switch_address("ashav.pune@sbx").await.unwrap_err().code(), ErrorCode::NotSignedIn);
+    for api in BOTH {
+        let mut app = start_on(api).await;
+        asha_by_mobile(&app, "asha.verma@sbx").await;
+        let listed = |session: phr_core::Session| -> Vec<(String, bool, bool)> {
+            session.addresses.into_iter().map(|a| (a.address, a.signed_in, a.on_same_contact)).collect()
+        };
+        let session = app.phr.session().await.unwrap().unwrap();
+        assert_eq!(
+            listed(session),
+            [("asha.verma@sbx".into(), true, false), ("ashav.pune@sbx".into(), false, true)],
+            "the other address on Asha's mobile, not signed in yet"
+        );
+        assert_eq!(app.phr.switch_address("ashav.pune@sbx").await.unwrap_err().code(), ErrorCode::NotSignedIn);
 
-    let flow = app.phr.login_by_address("ashav.pune@sbx", false).await.unwrap();
-    app.phr.login_verify_otp(&flow.id, &app.otp_for("9876543210")).await.unwrap();
-    app.restart().await;
-    let session = app.phr.session().await.unwrap().unwrap();
-    assert_eq!(session.address, "ashav.pune@sbx");
-    assert_eq!(
-        listed(session),
-        [("ashav.pune@sbx".into(), true, false), ("asha.verma@sbx".into(), true, true)],
-        "the same mobile's list, from either side, kept across a restart"
-    );
-    let sent = app.sandbox.outbox().len();
-    assert_eq!(app.phr.switch_address("asha.verma@sbx").await.unwrap().address, "asha.verma@sbx");
-    assert_eq!(app.sandbox.outbox().len(), sent, "switching sent no OTP");
-    app.phr.logout().await.unwrap();
-    app.forget_tokens("ashav.pune@sbx").await;
+        let flow = app.phr.login_by_address("ashav.pune@sbx", false).await.unwrap();
+        app.phr.login_verify_otp(&flow.id, &app.otp_for("9876543210")).await.unwrap();
+        app.restart().await;
+        let session = app.phr.session().await.unwrap().unwrap();
+        assert_eq!(session.address, "ashav.pune@sbx");
+        assert_eq!(
+            listed(session),
+            [("ashav.pune@sbx".into(), true, false), ("asha.verma@sbx".into(), true, true)],
+            "the same mobile's list, from either side, kept across a restart"
+        );
+        let sent = app.sandbox.outbox().len();
+        assert_eq!(app.phr.switch_address("asha.verma@sbx").await.unwrap().address, "asha.verma@sbx");
+        assert_eq!(app.sandbox.outbox().len(), sent, "switching sent no OTP");
+        app.phr.logout().await.unwrap();
+        app.forget_tokens("ashav.pune@sbx").await;
+    }
 }
 
 #[tokio::test]
@@ -141,23 +143,19 @@ async fn reset_password_then_the_new_one_logs_in_and_the_old_one_does_not() {
 
 #[tokio::test]
 async fn logout_ends_the_token_at_abdm_and_here() {
-    let app = start().await;
-    asha_by_mobile(&app, "ashav.pune@sbx").await;
-    let token = app.token_of("ashav.pune@sbx").await.unwrap();
-    app.phr.logout().await.unwrap();
+    for api in BOTH {
+        let app = start_on(api).await;
+        asha_by_mobile(&app, "ashav.pune@sbx").await;
+        let token = app.token_of("ashav.pune@sbx").await.unwrap();
+        app.phr.logout().await.unwrap();
 
-    assert_eq!(app.phr.session().await.unwrap(), None);
-    assert!(app.token_of("ashav.pune@sbx").await.is_none(), "the keyring entry is gone");
-    let status = reqwest::Client::new()
-        .get(format!("{}v1/apps/profile/me", app.sandbox.phr_base_url()))
-        .header("X-AUTH-TOKEN", format!("Bearer {}", token.expose()))
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert_eq!(status, 401, "ABDM no longer takes the token");
-    assert_eq!(app.phr.logout().await.unwrap_err().code(), ErrorCode::NotSignedIn);
-    assert_eq!(app.phr.store().recent_audit(1).await.unwrap()[0].action, "logged-out");
+        assert_eq!(app.phr.session().await.unwrap(), None);
+        assert!(app.token_of("ashav.pune@sbx").await.is_none(), "the keyring entry is gone");
+        let refused = app.client().profile(&token).await.unwrap_err();
+        assert_eq!(refused.status(), Some(401), "ABDM no longer takes the token");
+        assert_eq!(app.phr.logout().await.unwrap_err().code(), ErrorCode::NotSignedIn);
+        assert_eq!(app.phr.store().recent_audit(1).await.unwrap()[0].action, "logged-out");
+    }
 }
 
 #[tokio::test]
@@ -177,6 +175,26 @@ async fn an_expired_token_is_refreshed_and_a_dead_session_says_so() {
         ErrorCode::SessionExpired
     );
     app.phr.logout().await.unwrap();
+}
+
+/// The same on either generation: v1 refreshes with a POST, v3 with the
+/// R-token; both spend the refresh token, and logging out ends both tokens.
+#[tokio::test]
+async fn an_expired_token_is_refreshed_when_the_person_next_needs_abdm() {
+    for api in BOTH {
+        let app = start_on(api).await;
+        asha_by_mobile(&app, "asha.verma@sbx").await;
+        let before = app.token_of("asha.verma@sbx").await.unwrap();
+        let card = phr_core::CardFor::Account { address: "asha.verma@sbx".into() };
+
+        app.sandbox.clock().advance(31 * 60);
+        app.phr.abha_card_png(&card, phr_core::UiLanguage::En).await.expect("the refresh token renewed the sign-in");
+        let after = app.token_of("asha.verma@sbx").await.unwrap();
+        assert_ne!(after.expose(), before.expose(), "{api:?}");
+
+        app.phr.logout().await.unwrap();
+        assert_eq!(app.client().profile(&after).await.unwrap_err().status(), Some(401), "{api:?}");
+    }
 }
 
 #[tokio::test]

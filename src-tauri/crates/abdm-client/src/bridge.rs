@@ -386,6 +386,7 @@ mod tests {
             client_id: "c".into(),
             requester_id: "HIP-1".into(),
             cm_suffix: abdm_types::CmSuffix::sandbox(),
+            api: crate::PhrApi::V1,
         };
         Bridge::new(AbdmClient::new(config, abdm_types::Sensitive::from("s")).unwrap())
     }

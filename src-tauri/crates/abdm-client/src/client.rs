@@ -11,26 +11,30 @@ use tokio::{
     time::Instant,
 };
 
-use crate::{AbdmConfig, AbdmError, ApiFailure, EncryptionKey, Padding};
+use crate::{AbdmConfig, AbdmError, ApiFailure, EncryptionKey, Padding, PhrApi, phr_v3::Transactions};
 
-/// Path of ABDM's public key below the PHR base.
-const CERTIFICATE_PATH: &str = "v1/apps/public/certificate";
+/// Path of ABDM's public key below the PHR base, per generation.
+fn certificate_path(api: PhrApi) -> &'static str {
+    match api {
+        PhrApi::V1 => "v1/apps/public/certificate",
+        PhrApi::V3 => "login/public/certificate",
+    }
+}
 /// Refresh the gateway token when less than this is left of it.
 const SESSION_MARGIN: Duration = Duration::from_secs(60);
 
-/// Timeouts and the credential padding.
+/// Timeouts.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
     pub connect_timeout: Duration,
     /// For the whole request, connect to last byte.
     pub timeout: Duration,
-    pub padding: Padding,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
         // ABDM's sandbox is slow at times; its own app waits far longer than this.
-        Self { connect_timeout: Duration::from_secs(10), timeout: Duration::from_secs(30), padding: Padding::Pkcs1v15 }
+        Self { connect_timeout: Duration::from_secs(10), timeout: Duration::from_secs(30) }
     }
 }
 
@@ -38,15 +42,16 @@ impl Default for ClientOptions {
 /// public key and gateway session.
 #[derive(Clone)]
 pub struct AbdmClient {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     http: reqwest::Client,
     config: AbdmConfig,
     client_secret: Sensitive<String>,
-    padding: Padding,
     key: RwLock<Option<Arc<EncryptionKey>>>,
+    /// What v3 login steps need from the steps before them (see [`Transactions`]).
+    pub(crate) v3: Transactions,
     // A tokio mutex: callers wait on it while one of them refreshes, then all
     // use the token that one fetched.
     session: Mutex<Option<Session>>,
@@ -78,8 +83,12 @@ pub(crate) enum Auth<'a> {
     Gateway,
     /// The user's token in `X-AUTH-TOKEN` (profile calls).
     User(&'a Sensitive<String>),
-    /// The user's token in `X-Token` (`/v1/account/...`).
+    /// The user's token in `X-Token` (`/v1/account/...`; v3's `X-token`).
     XToken(&'a Sensitive<String>),
+    /// v3: the transaction token of a login that found several addresses.
+    TToken(&'a Sensitive<String>),
+    /// v3: the refresh token, exchanged for a new X-token.
+    RToken(&'a Sensitive<String>),
 }
 
 impl AbdmClient {
@@ -103,8 +112,8 @@ impl AbdmClient {
                 http,
                 config,
                 client_secret,
-                padding: options.padding,
                 key: RwLock::new(None),
+                v3: Transactions::default(),
                 session: Mutex::new(None),
             }),
         })
@@ -123,9 +132,10 @@ impl AbdmClient {
     }
 
     async fn fetch_key(&self) -> Result<Arc<EncryptionKey>, AbdmError> {
-        let url = self.inner.config.phr_base_url.endpoint(CERTIFICATE_PATH);
+        let api = self.inner.config.api;
+        let url = self.inner.config.phr_base_url.endpoint(certificate_path(api));
         let text = retry_safe(|| async {
-            let response = self.send(self.inner.http.get(url.clone())).await?;
+            let response = self.send(stamped(api, self.inner.http.get(url.clone()))).await?;
             let (status, raw) = read(response).await?;
             if !(200..300).contains(&status) {
                 return Err(rejected(status, raw));
@@ -133,7 +143,11 @@ impl AbdmClient {
             Ok(raw)
         })
         .await?;
-        let key = Arc::new(EncryptionKey::parse(&text, self.inner.padding)?);
+        let padding = match api {
+            PhrApi::V1 => Padding::Pkcs1v15,
+            PhrApi::V3 => Padding::OaepSha1,
+        };
+        let key = Arc::new(EncryptionKey::parse(&text, padding)?);
         *self.inner.key.write().await = Some(key.clone());
         Ok(key)
     }
@@ -197,15 +211,20 @@ impl AbdmClient {
 
     fn builder(&self, method: Method, to: &To<'_>, token: &Sensitive<String>, auth: &Auth<'_>) -> RequestBuilder {
         let config = &self.inner.config;
-        let (url, cm_id) = match to {
-            To::Phr(path) => (config.phr_base_url.endpoint(path), config.cm_suffix.as_ref()),
-            To::Gateway { url, cm_id } => (url.clone(), *cm_id),
+        let (url, cm_id, api) = match to {
+            To::Phr(path) => (config.phr_base_url.endpoint(path), config.cm_suffix.as_ref(), Some(config.api)),
+            To::Gateway { url, cm_id } => (url.clone(), *cm_id, None),
         };
-        let builder = self.inner.http.request(method, url).header("X-CM-ID", cm_id).bearer_auth(token.expose());
+        let mut builder = self.inner.http.request(method, url).header("X-CM-ID", cm_id).bearer_auth(token.expose());
+        if let Some(api) = api {
+            builder = stamped(api, builder);
+        }
         match auth {
             Auth::Gateway => builder,
             Auth::User(user) => builder.header("X-AUTH-TOKEN", bearer(user)),
-            Auth::XToken(user) => builder.header("X-Token", bearer(user)),
+            Auth::XToken(user) => builder.header("X-token", bearer(user)),
+            Auth::TToken(transfer) => builder.header("T-token", bearer(transfer)),
+            Auth::RToken(refresh) => builder.header("R-token", bearer(refresh)),
         }
     }
 
@@ -244,6 +263,12 @@ impl AbdmClient {
         query: &[(&str, &str)],
     ) -> Result<T, AbdmError> {
         retry_safe(|| async { decode(self.call(Method::GET, &To::Phr(path), &auth, None, query).await?).await }).await
+    }
+
+    /// A GET that changes something at ABDM (a v3 refresh spends the refresh
+    /// token, a logout ends the sign-in): never retried on its own.
+    pub(crate) async fn get_once<T: DeserializeOwned>(&self, path: &str, auth: Auth<'_>) -> Result<T, AbdmError> {
+        decode(self.call(Method::GET, &To::Phr(path), &auth, None, &[]).await?).await
     }
 
     /// A POST, never retried on its own: it may send an OTP or create an address.
@@ -301,6 +326,18 @@ impl AbdmClient {
     pub async fn gateway_certs(&self) -> Result<abdm_types::gateway::Certs, AbdmError> {
         let url = self.inner.config.gateway_base_url.endpoint("v0.5/certs");
         retry_safe(|| async { decode(self.send(self.inner.http.get(url.clone())).await?).await }).await
+    }
+}
+
+/// v3 wants a fresh `REQUEST-ID` and the client's `TIMESTAMP` on every call;
+/// ABDM refuses a clock that has drifted.
+fn stamped(api: PhrApi, builder: RequestBuilder) -> RequestBuilder {
+    match api {
+        PhrApi::V1 => builder,
+        PhrApi::V3 => {
+            let (request_id, timestamp) = crate::user_auth::stamp();
+            builder.header("REQUEST-ID", request_id).header("TIMESTAMP", timestamp)
+        }
     }
 }
 

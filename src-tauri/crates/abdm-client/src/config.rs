@@ -16,4 +16,30 @@ pub struct AbdmConfig {
     pub requester_id: String,
     /// Consent manager of the addresses we serve, sent as `X-CM-ID`.
     pub cm_suffix: CmSuffix,
+    /// Which generation of the PHR app API `phr_base_url` serves.
+    pub api: PhrApi,
+}
+
+/// The two generations of ABDM's PHR app API. Flows call the same client
+/// methods on either; each method speaks the configured one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PhrApi {
+    /// The sign-up and sign-in guide's `/v1/apps/...` (base e.g.
+    /// `https://dev.abdm.gov.in/cm/`): PKCS#1 v1.5 credentials, `X-AUTH-TOKEN`.
+    #[default]
+    V1,
+    /// `/abha/api/v3/phr/app/...` (base e.g.
+    /// `https://abhasbx.abdm.gov.in/abha/api/v3/phr/app/`), what ABDM's own app
+    /// speaks: OAEP (SHA-1) credentials, `REQUEST-ID` and `TIMESTAMP` on every
+    /// call, X-, T- and R-tokens.
+    V3,
+}
+
+impl PhrApi {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhrApi::V1 => "v1",
+            PhrApi::V3 => "v3",
+        }
+    }
 }

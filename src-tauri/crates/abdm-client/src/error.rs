@@ -30,6 +30,13 @@ pub enum AbdmError {
     /// A credential could not be encrypted.
     #[error("a credential could not be encrypted")]
     Encrypt(#[source] rsa::Error),
+    /// A v3 step whose earlier step this client no longer remembers (the app
+    /// restarted in between, or it was too long ago): start the step again.
+    #[error("the earlier step of this transaction is not known here any more")]
+    TransactionLost,
+    /// What the configured generation of ABDM's API does not offer.
+    #[error("ABDM's {api} API has no {what}")]
+    NotInGeneration { api: &'static str, what: &'static str },
     /// The configuration cannot make a client (bad TLS setup, ...).
     #[error("the HTTP client could not be built")]
     Build(#[source] reqwest::Error),
@@ -78,7 +85,10 @@ impl AbdmError {
     pub(crate) fn is_decrypt_rejection(&self) -> bool {
         match self {
             AbdmError::Rejected { status: 400, failure, .. } => {
+                // v3 says only that the login id is invalid; a wrong OTP or
+                // password must not be sent a second time, so only this field.
                 failure.codes().contains(&"ABDM-1502")
+                    || failure.fields.iter().any(|(field, _)| field == "loginId")
                     || failure.message.as_deref().is_some_and(|m| {
                         let m = m.to_ascii_lowercase();
                         m.contains("plain text") || m.contains("decrypt")
@@ -138,6 +148,14 @@ impl ApiFailure {
             return Self {
                 code: Some(gateway.error.code.to_string()),
                 message: Some(gateway.error.message),
+                ..Self::default()
+            };
+        }
+        // v3's wrapped shape carries ABDM's code as text.
+        if let Ok(wrapped) = serde_json::from_str::<abdm_types::phr_v3::WrappedError>(raw) {
+            return Self {
+                code: Some(clean(&wrapped.error.code)),
+                message: Some(wrapped.error.message),
                 ..Self::default()
             };
         }
@@ -202,6 +220,20 @@ mod tests {
         assert!(f.codes().is_empty());
         assert_eq!(f.fields.len(), 2);
         assert!(f.fields.contains(&("otpValue".to_owned(), "Invalid OTP Value".to_owned())));
+    }
+
+    #[test]
+    fn the_v3_wrapped_and_flat_shapes_are_read() {
+        let f = ApiFailure::parse(r#"{"error":{"code":"ABDM-1017: ","message":"Invalid Transaction Id"}}"#);
+        assert_eq!(f.codes(), ["ABDM-1017"]);
+        assert_eq!(f.message.as_deref(), Some("Invalid Transaction Id"));
+        let f = ApiFailure::parse(
+            r#"{"code":"ABDM-1094","message":"Access restricted","timestamp":"2024-10-25 15:02:34"}"#,
+        );
+        assert_eq!(f.codes(), ["ABDM-1094"]);
+        let f =
+            ApiFailure::parse(r#"{"code":"900901","message":"Invalid Credentials","description":"Invalid JWT token"}"#);
+        assert_eq!(f.codes(), ["900901"]);
     }
 
     #[test]

@@ -11,11 +11,12 @@ mod config;
 mod crypto;
 mod error;
 mod phr;
+mod phr_v3;
 mod user_auth;
 
 pub use abdm_types::{BaseUrl, BaseUrlError};
 pub use client::{AbdmClient, ClientOptions};
-pub use config::AbdmConfig;
+pub use config::{AbdmConfig, PhrApi};
 pub use crypto::{EncryptionKey, Padding};
 pub use error::{AbdmError, ApiFailure};
 pub use phr::{Contact, Credential, RegistrationDetails};

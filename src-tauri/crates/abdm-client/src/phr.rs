@@ -7,7 +7,7 @@ use abdm_types::{
     StateCode, YearOfBirth, phr::*,
 };
 
-use crate::{AbdmClient, AbdmError, client::Auth};
+use crate::{AbdmClient, AbdmError, PhrApi, client::Auth};
 
 /// Where an OTP goes: a mobile number or an email address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +67,15 @@ impl Credential<'_> {
 }
 
 impl AbdmClient {
+    fn v3(&self) -> bool {
+        self.config().api == PhrApi::V3
+    }
+
+    /// A step this client speaks in v1 only, so far.
+    fn v1_only(&self, what: &'static str) -> Result<(), AbdmError> {
+        if self.v3() { Err(AbdmError::NotInGeneration { api: "v3", what }) } else { Ok(()) }
+    }
+
     fn requester(&self) -> Requester {
         Requester::phr(self.config().requester_id.clone())
     }
@@ -84,6 +93,7 @@ impl AbdmClient {
 
     /// `POST /v1/apps/generate/otp`: sends an OTP to the mobile or email.
     pub async fn generate_otp(&self, contact: &Contact) -> Result<SessionResponse, AbdmError> {
+        self.v1_only("sign-up by mobile or email in this app yet")?;
         self.post_encrypted("v1/apps/generate/otp", Auth::Gateway, |key| {
             Ok(GenerateOtpRequest { value: key.encrypt(contact.expose())?, auth_mode: contact.auth_mode() })
         })
@@ -92,11 +102,15 @@ impl AbdmClient {
 
     /// `POST /v1/apps/resend/otp`
     pub async fn resend_otp(&self, session_id: &str) -> Result<ResendOtpResponse, AbdmError> {
+        if self.v3() {
+            return self.v3_resend_otp(session_id).await;
+        }
         self.post("v1/apps/resend/otp", Auth::Gateway, &ResendOtpRequest { session_id: session_id.to_owned() }).await
     }
 
     /// `POST /v1/apps/validate/otp`: answers the addresses already on the mobile or email.
     pub async fn validate_otp(&self, session_id: &str, otp: &Otp) -> Result<ValidateOtpResponse, AbdmError> {
+        self.v1_only("sign-up by mobile or email in this app yet")?;
         self.post_encrypted("v1/apps/validate/otp", Auth::Gateway, |key| {
             Ok(ValidateOtpRequest { value: key.encrypt(otp.expose())?, session_id: session_id.to_owned() })
         })
@@ -109,6 +123,7 @@ impl AbdmClient {
         session_id: &str,
         details: &RegistrationDetails,
     ) -> Result<SessionResponse, AbdmError> {
+        self.v1_only("sign-up by mobile or email in this app yet")?;
         self.post_encrypted("v1/apps/registration/details", Auth::Gateway, |key| {
             Ok(RegistrationDetailsRequest {
                 session_id: session_id.to_owned(),
@@ -137,22 +152,26 @@ impl AbdmClient {
 
     /// `POST /v1/apps/phr/suggestion`: free names (without suffix) for this person.
     pub async fn suggestions(&self, session_id: &str) -> Result<Vec<String>, AbdmError> {
+        self.v1_only("address suggestions in this app yet")?;
         self.post("v1/apps/phr/suggestion", Auth::Gateway, &SuggestionRequest { session_id: session_id.to_owned() })
             .await
     }
 
     /// `GET /v1/apps/phrAddress/isExist`: whether the address is taken.
     pub async fn is_address_taken(&self, address: &AbhaAddress) -> Result<bool, AbdmError> {
+        self.v1_only("address check in this app yet")?;
         self.get("v1/apps/phrAddress/isExist", Auth::Gateway, &[("phrAddress", &address.expose())]).await
     }
 
     /// `GET /v1/apps/location/states`: the LGD states for the profile form.
     pub async fn lgd_states(&self) -> Result<Vec<LgdEntry>, AbdmError> {
+        self.v1_only("state list in this app yet")?;
         self.get("v1/apps/location/states", Auth::Gateway, &[]).await
     }
 
     /// `GET /v1/apps/location/districts?stateCode=`: the LGD districts of one state.
     pub async fn lgd_districts(&self, state: StateCode) -> Result<Vec<LgdEntry>, AbdmError> {
+        self.v1_only("district list in this app yet")?;
         self.get("v1/apps/location/districts", Auth::Gateway, &[("stateCode", &state.get().to_string())]).await
     }
 
@@ -164,6 +183,7 @@ impl AbdmClient {
         password: Option<&Password>,
         already_existed: bool,
     ) -> Result<CreatePhrAddressResponse, AbdmError> {
+        self.v1_only("sign-up in this app yet")?;
         self.create("v1/apps/create/phrAddress", session_id, name, password, already_existed).await
     }
 
@@ -190,18 +210,21 @@ impl AbdmClient {
 
     /// `POST /v1/apps/registration/hid/search/auth-mode`
     pub async fn kyc_auth_modes(&self, number: &AbhaNumber) -> Result<AuthModesResponse, AbdmError> {
+        self.v1_only("sign-up by ABHA number in this app yet")?;
         let request = HidSearchRequest { health_id_number: number.hyphenated() };
         self.post("v1/apps/registration/hid/search/auth-mode", Auth::Gateway, &request).await
     }
 
     /// `POST /v1/apps/registration/hid/auth-init`: sends an OTP (Aadhaar- or ABHA-linked mobile).
     pub async fn kyc_auth_init(&self, number: &AbhaNumber, mode: AuthMode) -> Result<SessionResponse, AbdmError> {
+        self.v1_only("sign-up by ABHA number in this app yet")?;
         let request = self.hid_auth_init(number, mode);
         self.post("v1/apps/registration/hid/auth-init", Auth::Gateway, &request).await
     }
 
     /// `POST /v1/apps/registration/hid/confirm-init`: the verified KYC profile.
     pub async fn kyc_confirm(&self, session_id: &str, otp: &Otp) -> Result<KycProfile, AbdmError> {
+        self.v1_only("sign-up by ABHA number in this app yet")?;
         self.post_encrypted("v1/apps/registration/hid/confirm-init", Auth::Gateway, |key| {
             Ok(HidConfirmInitRequest { session_id: session_id.to_owned(), value: key.encrypt(otp.expose())? })
         })
@@ -216,6 +239,7 @@ impl AbdmClient {
         password: Option<&Password>,
         already_existed: bool,
     ) -> Result<CreatePhrAddressResponse, AbdmError> {
+        self.v1_only("sign-up by ABHA number in this app yet")?;
         self.create("v1/apps/create/registration/hid/create/phrAddress", session_id, name, password, already_existed)
             .await
     }
@@ -224,6 +248,9 @@ impl AbdmClient {
 
     /// `POST /v1/apps/login/mobileEmail/auth-init`
     pub async fn login_contact_init(&self, contact: &Contact) -> Result<TransactionResponse, AbdmError> {
+        if self.v3() {
+            return self.v3_login_contact_init(contact).await;
+        }
         self.post_encrypted("v1/apps/login/mobileEmail/auth-init", Auth::Gateway, |key| {
             Ok(MobileEmailAuthInitRequest {
                 value: key.encrypt(contact.expose())?,
@@ -238,6 +265,9 @@ impl AbdmClient {
     /// `POST /v1/apps/login/mobileEmail/pre-Verify`: the addresses to choose from.
     /// Also the second step of a login by ABHA number.
     pub async fn login_pre_verify(&self, transaction_id: &str, otp: &Otp) -> Result<PreVerifyResponse, AbdmError> {
+        if self.v3() {
+            return self.v3_login_pre_verify(transaction_id, otp.expose()).await;
+        }
         self.post_encrypted("v1/apps/login/mobileEmail/pre-Verify", Auth::Gateway, |key| {
             Ok(PreVerifyRequest {
                 transaction_id: transaction_id.to_owned(),
@@ -250,6 +280,9 @@ impl AbdmClient {
 
     /// `POST /v1/apps/login/mobileEmail/auth-confirm`: the token for the chosen address.
     pub async fn login_choose(&self, transaction_id: &str, address: &AbhaAddress) -> Result<TokenResponse, AbdmError> {
+        if self.v3() {
+            return self.v3_login_choose(transaction_id, address).await;
+        }
         let request = MobileEmailAuthConfirmRequest {
             patient_id: address.expose(),
             transaction_id: transaction_id.to_owned(),
@@ -266,6 +299,9 @@ impl AbdmClient {
         number: &AbhaNumber,
         year_of_birth: YearOfBirth,
     ) -> Result<AuthModesResponse, AbdmError> {
+        if self.v3() {
+            return Ok(Self::v3_abha_number_modes());
+        }
         let request = LoginHidSearchRequest {
             health_id_number: number.hyphenated(),
             year_of_birth: year_of_birth.get().to_string(),
@@ -279,6 +315,9 @@ impl AbdmClient {
         number: &AbhaNumber,
         mode: AuthMode,
     ) -> Result<TransactionResponse, AbdmError> {
+        if self.v3() {
+            return self.v3_login_abha_number_init(number, mode).await;
+        }
         let request = self.hid_auth_init(number, mode);
         self.post("v1/apps/login/hid/auth-init", Auth::Gateway, &request).await
     }
@@ -287,6 +326,9 @@ impl AbdmClient {
 
     /// `GET /v1/apps/phrAddress/search/auth-mode`
     pub async fn address_auth_modes(&self, address: &AbhaAddress) -> Result<AddressAuthModesResponse, AbdmError> {
+        if self.v3() {
+            return self.v3_address_auth_modes(address).await;
+        }
         self.get("v1/apps/phrAddress/search/auth-mode", Auth::Gateway, &[("phrAddress", &address.expose())]).await
     }
 
@@ -296,6 +338,9 @@ impl AbdmClient {
         address: &AbhaAddress,
         mode: AuthMode,
     ) -> Result<TransactionResponse, AbdmError> {
+        if self.v3() {
+            return self.v3_address_auth_init(address, mode).await;
+        }
         let request = AddressAuthInitRequest {
             patient_id: address.expose(),
             purpose: PURPOSE_CM_ACCESS.to_owned(),
@@ -305,12 +350,17 @@ impl AbdmClient {
         self.post("v1/apps/phrAddress/auth-init", Auth::Gateway, &request).await
     }
 
-    /// `POST /v1/apps/phrAddress/auth-confirm`
+    /// `POST /v1/apps/phrAddress/auth-confirm` (v3 names the address again
+    /// with a password).
     pub async fn address_auth_confirm(
         &self,
+        address: &AbhaAddress,
         transaction_id: &str,
         credential: Credential<'_>,
     ) -> Result<TokenResponse, AbdmError> {
+        if self.v3() {
+            return self.v3_address_auth_confirm(address, transaction_id, credential).await;
+        }
         self.post_encrypted("v1/apps/phrAddress/auth-confirm", Auth::Gateway, |key| {
             Ok(AddressAuthConfirmRequest {
                 transaction_id: transaction_id.to_owned(),
@@ -325,11 +375,15 @@ impl AbdmClient {
 
     /// `GET /v1/apps/profile/me`
     pub async fn profile(&self, token: &Sensitive<String>) -> Result<Profile, AbdmError> {
+        if self.v3() {
+            return self.v3_profile(token).await;
+        }
         self.get("v1/apps/profile/me", Auth::User(token), &[]).await
     }
 
     /// `POST /v1/apps/patients/profile/reset-password`
     pub async fn reset_password(&self, token: &Sensitive<String>, password: &Password) -> Result<(), AbdmError> {
+        self.v1_only("password reset in this app yet")?;
         let _: SuccessResponse = self
             .post_encrypted("v1/apps/patients/profile/reset-password", Auth::User(token), |key| {
                 Ok(ResetPasswordRequest { password: key.encrypt(password.expose())? })
@@ -340,12 +394,18 @@ impl AbdmClient {
 
     /// `POST /v1/apps/token/refresh`: a new token pair; the old refresh token is spent.
     pub async fn refresh(&self, refresh_token: &Sensitive<String>) -> Result<TokenResponse, AbdmError> {
+        if self.v3() {
+            return self.v3_refresh(refresh_token).await;
+        }
         let request = RefreshTokenRequest { refresh_token: refresh_token.expose().clone() };
         self.post("v1/apps/token/refresh", Auth::Gateway, &request).await
     }
 
     /// `POST /logout`: ends the session at ABDM (both tokens stop working).
     pub async fn logout(&self, token: &Sensitive<String>, refresh_token: &Sensitive<String>) -> Result<(), AbdmError> {
+        if self.v3() {
+            return self.v3_logout(token).await;
+        }
         let request = RefreshTokenRequest { refresh_token: refresh_token.expose().clone() };
         let _: SuccessResponse = self.post("logout", Auth::User(token), &request).await?;
         Ok(())
@@ -354,6 +414,7 @@ impl AbdmClient {
     /// `POST /v1/account/update/phr-address`: adds an address to the signed-in
     /// person; answers the new address.
     pub async fn add_address(&self, token: &Sensitive<String>, name: &AddressName) -> Result<String, AbdmError> {
+        self.v1_only("new address for a signed-in person in this app yet")?;
         let request = UpdatePhrAddressRequest { phr_address: format!("{name}@{}", self.config().cm_suffix) };
         self.post("v1/account/update/phr-address", Auth::XToken(token), &request).await
     }

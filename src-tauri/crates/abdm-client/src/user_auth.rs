@@ -12,7 +12,7 @@ use crate::{AbdmClient, AbdmError};
 /// The front desk acts as a health information provider.
 const REQUESTER_TYPE: &str = "HIP";
 
-fn stamp() -> (String, String) {
+pub(crate) fn stamp() -> (String, String) {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default();
     (uuid::Uuid::new_v4().to_string(), timestamp(now))
 }

@@ -16,7 +16,7 @@ use crate::{
     error::Fail,
     faults::Faults,
     keys::Keys,
-    world::{GATEWAY_TOKEN_TTL_SECS, REFRESH_TOKEN_TTL_SECS, USER_TOKEN_TTL_SECS, World},
+    world::{GATEWAY_TOKEN_TTL_SECS, REFRESH_TOKEN_TTL_SECS, TRANSFER_TOKEN_TTL_SECS, USER_TOKEN_TTL_SECS, World},
 };
 
 /// The sandbox's clock: real time plus an offset that `/_sandbox/clock` moves,
@@ -68,6 +68,10 @@ pub(crate) struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    /// One sign-in's tokens share it, so that a v3 logout, which carries the
+    /// X-token alone, ends the refresh token too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 pub(crate) struct Tokens {
@@ -87,6 +91,10 @@ impl Ctx {
     }
 
     fn token(&self, sub: &str, typ: &str, ttl: i64) -> String {
+        self.token_in(sub, typ, ttl, None)
+    }
+
+    fn token_in(&self, sub: &str, typ: &str, ttl: i64, sid: Option<&str>) -> String {
         let now = self.now();
         let claims = Claims {
             sub: sub.to_owned(),
@@ -94,8 +102,15 @@ impl Ctx {
             iat: now,
             exp: now + ttl,
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: sid.map(str::to_owned),
         };
         self.keys.sign_jwt(&claims)
+    }
+
+    /// v3's T-token: lets `login/verify/user` pick an address of the
+    /// transaction `txn`, for five minutes.
+    pub fn transfer_token(&self, txn: &str) -> String {
+        self.token(txn, "transfer", TRANSFER_TOKEN_TTL_SECS)
     }
 
     pub fn gateway_token(&self, client_id: &str) -> (String, String) {
@@ -103,9 +118,10 @@ impl Ctx {
     }
 
     pub fn user_tokens(&self, address: &str) -> Tokens {
+        let sid = uuid::Uuid::new_v4().to_string();
         Tokens {
-            token: self.token(address, "user", USER_TOKEN_TTL_SECS),
-            refresh: self.token(address, "refresh", REFRESH_TOKEN_TTL_SECS),
+            token: self.token_in(address, "user", USER_TOKEN_TTL_SECS, Some(&sid)),
+            refresh: self.token_in(address, "refresh", REFRESH_TOKEN_TTL_SECS, Some(&sid)),
         }
     }
 
@@ -114,7 +130,11 @@ impl Ctx {
         let token = token.trim();
         let token = token.strip_prefix("Bearer ").unwrap_or(token);
         let claims: Claims = self.keys.verify_jwt(token).ok_or(Fail::Unauthorized)?;
-        if claims.typ != typ || claims.exp <= self.now() || self.world().revoked.contains(&claims.jti) {
+        let revoked = {
+            let world = self.world();
+            world.revoked.contains(&claims.jti) || claims.sid.as_ref().is_some_and(|sid| world.revoked.contains(sid))
+        };
+        if claims.typ != typ || claims.exp <= self.now() || revoked {
             return Err(Fail::Unauthorized);
         }
         Ok(claims)
@@ -138,6 +158,11 @@ impl Ctx {
 
     pub fn decrypt(&self, field: &'static str, value: &Encrypted) -> Result<String, Fail> {
         self.keys.decrypt(&value.0).map_err(|_| Fail::NotEncrypted { field })
+    }
+
+    /// v3's credentials: RSA-OAEP with SHA-1 only.
+    pub fn decrypt_v3(&self, field: &'static str, value: &Encrypted) -> Result<String, Fail> {
+        self.keys.decrypt_oaep(&value.0).map_err(|_| Fail::NotEncrypted { field })
     }
 
     /// Writes the world to the state file, if there is one. Called after changes.

@@ -44,6 +44,10 @@ pub enum Fail {
     PasswordSame,
     AuthModeNotAllowed(String),
     AccountLocked,
+    /// v3: a `scope` list and `loginHint` that do not go together.
+    InvalidScope,
+    /// v3: the request's `TIMESTAMP` is too far from ABDM's clock.
+    ClockDrift,
     /// A fault injected through `/_sandbox/faults`.
     Injected(StatusCode),
     NoSuchEndpoint(String),
@@ -52,7 +56,9 @@ pub enum Fail {
 impl Fail {
     pub fn status(&self) -> StatusCode {
         match self {
-            Fail::BadRequest { .. } | Fail::NotEncrypted { .. } => StatusCode::BAD_REQUEST,
+            Fail::BadRequest { .. } | Fail::NotEncrypted { .. } | Fail::InvalidScope | Fail::ClockDrift => {
+                StatusCode::BAD_REQUEST
+            }
             Fail::Unauthorized => StatusCode::UNAUTHORIZED,
             Fail::UnknownTransaction | Fail::UserNotFound | Fail::NoSuchEndpoint(_) => StatusCode::NOT_FOUND,
             Fail::TooManyAttempts { .. } | Fail::ResendTooSoon { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -89,6 +95,8 @@ impl Fail {
             Fail::PasswordSame => "ABDM-1440",
             Fail::AuthModeNotAllowed(_) => "ABDM-1118",
             Fail::AccountLocked => "ABDM-1423",
+            Fail::InvalidScope => "ABDM-1107",
+            Fail::ClockDrift => "ABDM-1016",
             Fail::Injected(_) => "ABDM-1500",
             Fail::NoSuchEndpoint(_) => "ABDM-1404",
         }
@@ -121,6 +129,8 @@ impl Fail {
             Fail::AccountLocked => {
                 "Maximum login attempts exceeded. Try other modes or try again in 24 hours".to_owned()
             }
+            Fail::InvalidScope => "Invalid combinations of scopes".to_owned(),
+            Fail::ClockDrift => "Invalid timestamp: the request's clock is too far from ABDM's".to_owned(),
             Fail::Injected(_) => "Downstream system(s) is down".to_owned(),
             Fail::NoSuchEndpoint(path) => format!("{path} is not served"),
         }

@@ -19,7 +19,7 @@ use crate::{
     ctx::{Ctx, body},
     error::Fail,
     lgd,
-    world::{ACCOUNT_LOCK_SECS, Account, Channel, Declared, KycRecord, MAX_PASSWORD_FAILURES, TxnKind},
+    world::{Account, Channel, Declared, KycRecord, TxnKind},
 };
 
 type Reply<T> = Result<Json<T>, Fail>;
@@ -688,19 +688,7 @@ pub(crate) async fn address_auth_confirm(
         if now > txn.expires_at {
             return Err(Fail::UnknownTransaction);
         }
-        let account = world.accounts.get_mut(&address).ok_or(Fail::UserNotFound)?;
-        if account.locked_until.is_some_and(|until| now < until) {
-            return Err(Fail::AccountLocked);
-        }
-        if account.password.as_deref() != Some(secret.as_str()) {
-            account.password_failures += 1;
-            if account.password_failures >= MAX_PASSWORD_FAILURES {
-                account.locked_until = Some(now + ACCOUNT_LOCK_SECS);
-                return Err(Fail::AccountLocked);
-            }
-            return Err(Fail::OtpInvalid { attempts_left: MAX_PASSWORD_FAILURES - account.password_failures });
-        }
-        account.password_failures = 0;
+        world.check_password(&address, &secret, now)?;
     } else {
         world.verify_otp(&request.transaction_id, &secret, now)?;
     }

@@ -81,6 +81,14 @@ impl Keys {
         String::from_utf8(plain).map_err(|_| NotDecryptable)
     }
 
+    /// Decrypts a base64 RSA-OAEP (SHA-1, MGF1 SHA-1) ciphertext, as the v3
+    /// API takes credentials; PKCS#1 v1.5 and OAEP with SHA-256 fail.
+    pub(crate) fn decrypt_oaep(&self, ciphertext_base64: &str) -> Result<String, NotDecryptable> {
+        let ciphertext = STANDARD.decode(ciphertext_base64.trim()).map_err(|_| NotDecryptable)?;
+        let plain = self.private.decrypt(rsa::Oaep::new::<sha1::Sha1>(), &ciphertext).map_err(|_| NotDecryptable)?;
+        String::from_utf8(plain).map_err(|_| NotDecryptable)
+    }
+
     pub(crate) fn sign_jwt<C: Serialize>(&self, claims: &C) -> String {
         let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"RS256","typ":"JWT","kid":"{}"}}"#, self.kid));
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("claims serialise"));
@@ -123,6 +131,21 @@ mod tests {
             .encrypt(&mut rand::thread_rng(), rsa::Oaep::new::<Sha256>(), b"9876543210")
             .unwrap();
         assert!(keys.decrypt(&STANDARD.encode(oaep)).is_err());
+    }
+
+    #[test]
+    fn the_v3_decryption_takes_oaep_sha1_only() {
+        let keys = Keys::demo();
+        let public = keys.private.to_public_key();
+        let mut rng = rand::thread_rng();
+        let sha1 = public.encrypt(&mut rng, rsa::Oaep::new::<sha1::Sha1>(), b"9876543210").unwrap();
+        assert_eq!(keys.decrypt_oaep(&STANDARD.encode(&sha1)).unwrap(), "9876543210");
+        assert!(keys.decrypt(&STANDARD.encode(&sha1)).is_err(), "v1 refuses OAEP");
+        let pkcs1 = public.encrypt(&mut rng, Pkcs1v15Encrypt, b"9876543210").unwrap();
+        assert!(keys.decrypt_oaep(&STANDARD.encode(pkcs1)).is_err(), "v3 refuses PKCS#1 v1.5");
+        let sha256 = public.encrypt(&mut rng, rsa::Oaep::new::<Sha256>(), b"9876543210").unwrap();
+        assert!(keys.decrypt_oaep(&STANDARD.encode(sha256)).is_err());
+        assert!(keys.decrypt_oaep("9876543210").is_err());
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod oidc;
 mod people;
 mod share;
 mod state;
+mod v3;
 pub mod world;
 
 use std::{
@@ -98,6 +99,11 @@ impl SandboxUrls {
         format!("{}/cm/", self.url())
     }
 
+    /// Base URL of the PHR v3 app API (`/abha/api/v3/phr/app/`).
+    pub fn phr_v3_base_url(&self) -> String {
+        format!("{}/abha/api/v3/phr/app/", self.url())
+    }
+
     /// Base URL of the HIE-CM gateway (`/gateway/`).
     pub fn gateway_base_url(&self) -> String {
         format!("{}/gateway/", self.url())
@@ -126,6 +132,10 @@ impl SandboxHandle {
 
     pub fn phr_base_url(&self) -> String {
         self.urls().phr_base_url()
+    }
+
+    pub fn phr_v3_base_url(&self) -> String {
+        self.urls().phr_v3_base_url()
     }
 
     pub fn gateway_base_url(&self) -> String {
@@ -327,6 +337,7 @@ fn router(ctx: Ctx, controls: bool) -> Router {
         .route("/v1.0/patients/profile/on-share", post(share::on_share));
     let mut app = Router::new()
         .nest("/cm", cm)
+        .nest("/abha/api/v3/phr/app", v3::router())
         .nest("/gateway", gateway)
         .nest("/nap", auth_platform::router(&ctx))
         .nest("/oidc", oidc::router())

@@ -26,6 +26,8 @@ pub const MAX_PASSWORD_FAILURES: u32 = 5;
 pub const ACCOUNT_LOCK_SECS: i64 = 24 * 60 * 60;
 pub const USER_TOKEN_TTL_SECS: i64 = 1800;
 pub const REFRESH_TOKEN_TTL_SECS: i64 = 1_296_000;
+/// v3: a T-token lives five minutes (the ABHA app's comment).
+pub const TRANSFER_TOKEN_TTL_SECS: i64 = 300;
 pub const GATEWAY_TOKEN_TTL_SECS: i64 = 600;
 
 /// One ABHA address and the person behind it.
@@ -172,6 +174,24 @@ pub struct Txn {
     pub verified: bool,
 }
 
+impl Txn {
+    /// Whether another OTP may go out for this transaction now: not while it
+    /// is locked, not within 60 s of the last, and not after three more
+    /// (which locks it for half an hour).
+    pub fn check_resend(&mut self, now: i64) -> Result<(), Fail> {
+        check_not_locked(self, now)?;
+        let wait = self.last_sent_at + RESEND_AFTER_SECS - now;
+        if wait > 0 {
+            return Err(Fail::ResendTooSoon { retry_after_secs: wait });
+        }
+        if self.resends >= MAX_RESENDS {
+            self.locked_until = Some(now + LOCK_SECS);
+            return Err(Fail::TooManyAttempts { retry_after_secs: LOCK_SECS });
+        }
+        Ok(())
+    }
+}
+
 /// An OTP the sandbox "sent", for the demo phone and for tests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -258,16 +278,8 @@ impl World {
     /// A new OTP on the same transaction, if 60 s have passed and resends remain.
     pub fn resend(&mut self, id: &str, now: i64) -> Result<(), Fail> {
         let txn = self.txns.get_mut(id).ok_or(Fail::UnknownTransaction)?;
-        check_not_locked(txn, now)?;
         let channel = txn.sent_to.clone().ok_or(Fail::UnknownTransaction)?;
-        let wait = txn.last_sent_at + RESEND_AFTER_SECS - now;
-        if wait > 0 {
-            return Err(Fail::ResendTooSoon { retry_after_secs: wait });
-        }
-        if txn.resends >= MAX_RESENDS {
-            txn.locked_until = Some(now + LOCK_SECS);
-            return Err(Fail::TooManyAttempts { retry_after_secs: LOCK_SECS });
-        }
+        txn.check_resend(now)?;
         let otp = new_otp();
         txn.otp = Some(otp.clone());
         txn.resends += 1;
@@ -276,6 +288,24 @@ impl World {
         txn.wrong_attempts = 0;
         let expires_at = txn.expires_at;
         self.send(&channel, otp, id, now, expires_at);
+        Ok(())
+    }
+
+    /// Checks an address's password, counting wrong ones towards a day's lock.
+    pub fn check_password(&mut self, address: &str, given: &str, now: i64) -> Result<(), Fail> {
+        let account = self.accounts.get_mut(address).ok_or(Fail::UserNotFound)?;
+        if account.locked_until.is_some_and(|until| now < until) {
+            return Err(Fail::AccountLocked);
+        }
+        if account.password.as_deref() != Some(given) {
+            account.password_failures += 1;
+            if account.password_failures >= MAX_PASSWORD_FAILURES {
+                account.locked_until = Some(now + ACCOUNT_LOCK_SECS);
+                return Err(Fail::AccountLocked);
+            }
+            return Err(Fail::OtpInvalid { attempts_left: MAX_PASSWORD_FAILURES - account.password_failures });
+        }
+        account.password_failures = 0;
         Ok(())
     }
 

@@ -8,6 +8,7 @@ mod base_url;
 mod cm_suffix;
 pub mod gateway;
 pub mod phr;
+pub mod phr_v3;
 mod sensitive;
 pub mod value;
 mod wire;

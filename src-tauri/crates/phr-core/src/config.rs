@@ -400,6 +400,7 @@ impl AppConfig {
                     requester_id: requester_id.ok_or_else(|| missing(REQUESTER_ID))?,
                     cm_suffix: cm_suffix
                         .unwrap_or_else(|| if sandbox { CmSuffix::sandbox() } else { CmSuffix::production() }),
+                    api: abdm_client::PhrApi::V1,
                 };
                 if sandbox { Target::AbdmSandbox(abdm) } else { Target::AbdmProduction(abdm) }
             }

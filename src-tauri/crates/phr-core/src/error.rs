@@ -366,35 +366,46 @@ fn capitalise(reason: &str) -> String {
 }
 
 /// ABDM's answer, by what the person does next. The detail codes are the
-/// sandbox's (ABDM's legacy numbers); statuses decide where codes are unknown.
+/// sandbox's (ABDM's legacy numbers, and v3's where they differ); statuses
+/// decide where codes are unknown.
 fn abdm_code(err: &AbdmError) -> ErrorCode {
     let has = |code: &str| err.has_code(code);
+    // v3 answers a wrong or expired OTP as a complaint about the field.
+    let otp_field = |failure: &abdm_client::ApiFailure| {
+        failure.fields.iter().find(|(field, _)| field == "otpValue").map(|(_, message)| {
+            if message.to_ascii_lowercase().contains("expired") { ErrorCode::OtpExpired } else { ErrorCode::OtpInvalid }
+        })
+    };
     match err {
         AbdmError::Unreachable(_) => ErrorCode::NetworkUnavailable,
         AbdmError::Timeout(_) => ErrorCode::AbdmUnavailable,
-        AbdmError::Rejected { status, .. } => {
-            if has("ABDM-1405") {
+        AbdmError::Rejected { status, failure, .. } => {
+            if let Some(code) = otp_field(failure) {
+                code
+            } else if has("ABDM-1405") {
                 ErrorCode::OtpInvalid
             } else if has("ABDM-1406") {
                 ErrorCode::OtpExpired
             } else if has("ABDM-1100") {
                 ErrorCode::OtpLocked
-            } else if has("ABDM-1407") {
+            } else if has("ABDM-1407") || has("ABDM-1022") {
                 ErrorCode::OtpResendTooSoon
-            } else if has("ABDM-1414") {
+            } else if has("ABDM-1414") || has("ABDM-1114") || has("ABDM-1211") {
                 ErrorCode::AccountNotFound
             } else if has("ABDM-1423") {
                 ErrorCode::AccountLocked
-            } else if has("ABDM-1434") {
+            } else if has("ABDM-1434") || has("ABDM-1101") {
                 ErrorCode::AddressTaken
             } else if has("ABDM-1436") {
                 ErrorCode::AddressLimitReached
-            } else if has("ABDM-1441") || has("ABDM-1440") {
+            } else if has("ABDM-1441") || has("ABDM-1440") || has("ABDM-1110") {
                 ErrorCode::WeakPassword
-            } else if has("ABDM-1509") {
+            } else if has("ABDM-1509") || has("ABDM-1017") {
                 ErrorCode::FlowNotFound
             } else if has("ABDM-1417") {
                 ErrorCode::InvalidAbhaAddress
+            } else if has("ABDM-1118") || has("ABDM-1119") {
+                ErrorCode::ModeNotAllowed
             } else {
                 match status {
                     401 => ErrorCode::SessionExpired,
@@ -406,6 +417,9 @@ fn abdm_code(err: &AbdmError) -> ErrorCode {
             }
         }
         AbdmError::Malformed { .. } | AbdmError::Key(_) => ErrorCode::AbdmUnavailable,
+        // A v3 step this run did not see begin: the person starts it again.
+        AbdmError::TransactionLost => ErrorCode::FlowNotFound,
+        AbdmError::NotInGeneration { .. } => ErrorCode::ModeNotAllowed,
         AbdmError::Encrypt(_) | AbdmError::Build(_) => ErrorCode::Internal,
     }
 }

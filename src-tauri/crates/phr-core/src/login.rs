@@ -105,9 +105,10 @@ impl LoginFlow {
         }
     }
 
-    /// A new OTP went out: both clocks start again.
-    pub fn resent(self, now: i64) -> Self {
-        Self { step: LoginStep::awaiting_otp(now), ..self }
+    /// A new OTP went out, on `transaction` (the same one in v1; v3 answers
+    /// a new one): both clocks start again.
+    pub fn resent(self, transaction: String, now: i64) -> Self {
+        Self { step: LoginStep::awaiting_otp(now), transaction, ..self }
     }
 
     pub fn password_transaction(&self) -> Result<&str, StepError> {
@@ -162,9 +163,9 @@ mod tests {
         let flow = sent(1000);
         assert_eq!(flow.resend_transaction(1059), Err(StepError::TooSoon));
         assert_eq!(flow.resend_transaction(1060), Ok("t"));
-        let again = flow.resent(1300);
+        let again = flow.resent("t2".into(), 1300);
         assert_eq!(again.step, LoginStep::AwaitingOtp { expires_at: 1300 + OTP_VALID_SECS, resend_at: 1360 });
-        assert_eq!(again.otp_transaction(1300 + OTP_VALID_SECS), Ok("t"), "the new OTP's 10 minutes count");
+        assert_eq!(again.otp_transaction(1300 + OTP_VALID_SECS), Ok("t2"), "the new OTP's 10 minutes count");
         let password = LoginFlow::password_asked("f".into(), Via::Address("asha.verma@sbx".into()), "t".into());
         assert_eq!(password.resend_transaction(5000), Err(StepError::WrongStep), "a password is not sent");
     }

@@ -93,9 +93,9 @@ impl SignupFlow {
     }
 
     /// A new OTP went out: both clocks start again.
-    pub fn resent(self, now: i64) -> Self {
+    pub fn resent(self, session: String, now: i64) -> Self {
         let step = SignupStep::AwaitingOtp { expires_at: now + OTP_VALID_SECS, resend_at: now + RESEND_AFTER_SECS };
-        Self { step, ..self }
+        Self { step, session, ..self }
     }
 
     pub fn otp_session(&self, now: i64) -> Result<&str, StepError> {
@@ -173,7 +173,7 @@ mod tests {
         let flow = sent(1000);
         assert_eq!(flow.resend_session(1059), Err(StepError::TooSoon));
         assert_eq!(flow.resend_session(1060), Ok("s"));
-        let again = flow.resent(1300);
+        let again = flow.resent("s".into(), 1300);
         assert_eq!(again.step, SignupStep::AwaitingOtp { expires_at: 1300 + OTP_VALID_SECS, resend_at: 1360 });
     }
 

@@ -13,6 +13,7 @@ pub async fn sandbox_and_client() -> (SandboxHandle, AbdmClient) {
         client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
         requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
         cm_suffix: CmSuffix::sandbox(),
+        api: abdm_client::PhrApi::V1,
     };
     let client = AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).expect("client");
     (sandbox, client)

@@ -22,6 +22,7 @@ pub fn config(phr: &str, gateway: &str) -> AbdmConfig {
         client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
         requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
         cm_suffix: CmSuffix::sandbox(),
+        api: abdm_client::PhrApi::V1,
     }
 }
 

@@ -11,7 +11,7 @@ fn bearer(token: &str) -> Sensitive<String> {
 async fn asha_with_password(t: &TestSandbox) -> abdm_types::phr::TokenResponse {
     let txn = t.client.address_auth_init(&address("asha.verma@sbx"), AuthMode::Password).await.unwrap().transaction_id;
     let password = Password::parse("Hyd3rabad!Rain").unwrap();
-    t.client.address_auth_confirm(&txn, Credential::Password(&password)).await.unwrap()
+    t.client.address_auth_confirm(&address("asha.verma@sbx"), &txn, Credential::Password(&password)).await.unwrap()
 }
 
 #[tokio::test]
@@ -59,7 +59,7 @@ async fn login_by_address_and_password() {
     assert_eq!(modes.auth_methods, ["PASSWORD", "MOBILE_OTP"]);
     let txn = t.client.address_auth_init(&asha, AuthMode::Password).await.unwrap().transaction_id;
     let password = Password::parse("Hyd3rabad!Rain").unwrap();
-    let token = t.client.address_auth_confirm(&txn, Credential::Password(&password)).await.unwrap();
+    let token = t.client.address_auth_confirm(&asha, &txn, Credential::Password(&password)).await.unwrap();
     assert_eq!(token.phr_address.as_deref(), Some("asha.verma@sbx"));
     assert!(token.refresh_token.is_some());
 }
@@ -69,7 +69,7 @@ async fn login_by_address_and_otp() {
     let t = spawn().await;
     let pune = address("ashav.pune@sbx");
     let txn = t.client.address_auth_init(&pune, AuthMode::MobileOtp).await.unwrap().transaction_id;
-    let token = t.client.address_auth_confirm(&txn, Credential::Otp(&t.otp_for("9876543210"))).await.unwrap();
+    let token = t.client.address_auth_confirm(&pune, &txn, Credential::Otp(&t.otp_for("9876543210"))).await.unwrap();
     assert_eq!(token.phr_address.as_deref(), Some("ashav.pune@sbx"));
 }
 
@@ -80,10 +80,14 @@ async fn a_wrong_password_is_refused_and_five_lock_the_address() {
     let wrong = Password::parse("Wr0ng#Guess").unwrap();
     for _ in 0..4 {
         let txn = t.client.address_auth_init(&asha, AuthMode::Password).await.unwrap().transaction_id;
-        assert_rejected(t.client.address_auth_confirm(&txn, Credential::Password(&wrong)).await, 422, "ABDM-1405");
+        assert_rejected(
+            t.client.address_auth_confirm(&asha, &txn, Credential::Password(&wrong)).await,
+            422,
+            "ABDM-1405",
+        );
     }
     let txn = t.client.address_auth_init(&asha, AuthMode::Password).await.unwrap().transaction_id;
-    assert_rejected(t.client.address_auth_confirm(&txn, Credential::Password(&wrong)).await, 403, "ABDM-1423");
+    assert_rejected(t.client.address_auth_confirm(&asha, &txn, Credential::Password(&wrong)).await, 403, "ABDM-1423");
     assert_rejected(t.client.address_auth_init(&asha, AuthMode::MobileOtp).await, 403, "ABDM-1423");
 }
 
@@ -124,16 +128,16 @@ async fn reset_password_then_only_the_new_one_works() {
     let asha = address("asha.verma@sbx");
     let old = Password::parse("Hyd3rabad!Rain").unwrap();
     let txn = t.client.address_auth_init(&asha, AuthMode::Password).await.unwrap().transaction_id;
-    let token = bearer(&t.client.address_auth_confirm(&txn, Credential::Password(&old)).await.unwrap().token);
+    let token = bearer(&t.client.address_auth_confirm(&asha, &txn, Credential::Password(&old)).await.unwrap().token);
 
     assert_rejected(t.client.reset_password(&token, &old).await, 422, "ABDM-1440");
     let new = Password::parse("N3w#Monsoon").unwrap();
     t.client.reset_password(&token, &new).await.unwrap();
 
     let txn = t.client.address_auth_init(&asha, AuthMode::Password).await.unwrap().transaction_id;
-    assert_rejected(t.client.address_auth_confirm(&txn, Credential::Password(&old)).await, 422, "ABDM-1405");
+    assert_rejected(t.client.address_auth_confirm(&asha, &txn, Credential::Password(&old)).await, 422, "ABDM-1405");
     let txn = t.client.address_auth_init(&asha, AuthMode::Password).await.unwrap().transaction_id;
-    assert!(t.client.address_auth_confirm(&txn, Credential::Password(&new)).await.is_ok());
+    assert!(t.client.address_auth_confirm(&asha, &txn, Credential::Password(&new)).await.is_ok());
 }
 
 #[tokio::test]

@@ -11,3 +11,4 @@ mod odd_servers;
 mod registration;
 mod session;
 mod user_auth;
+mod v3;

@@ -77,7 +77,7 @@ async fn every_credential_is_encrypted_and_round_trips_with_the_sandbox_key() {
     let _ = client.validate_otp("s", &otp).await;
     let _ = client.login_contact_init(&contact).await;
     let _ = client.login_pre_verify("t", &otp).await;
-    let _ = client.address_auth_confirm("t", Credential::Password(&password)).await;
+    let _ = client.address_auth_confirm(&address("asha.verma@sbx"), "t", Credential::Password(&password)).await;
     let _ = client.kyc_confirm("s", &otp).await;
     let _ = client.reset_password(&Sensitive::from("u"), &password).await;
     let _ = client

@@ -16,6 +16,7 @@ pub fn client(sandbox: &SandboxHandle) -> AbdmClient {
         client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
         requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
         cm_suffix: CmSuffix::sandbox(),
+        api: abdm_client::PhrApi::V1,
     };
     AbdmClient::new(config, Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET)).expect("client")
 }

@@ -87,8 +87,8 @@ impl Phr {
         let otp = otp(raw_otp)?;
         let flow = self.login_flow(flow_id).await?;
         let transaction = flow.otp_transaction(self.clock.now())?.to_owned();
-        if let Via::Address(_) = &flow.via {
-            let reply = self.client.address_auth_confirm(&transaction, Credential::Otp(&otp)).await?;
+        if let Via::Address(raw) = &flow.via {
+            let reply = self.client.address_auth_confirm(&address(raw)?, &transaction, Credential::Otp(&otp)).await?;
             let tokens = Tokens::new(reply.token, reply.refresh_token);
             return Ok(Verified::SignedIn(self.signed_in(flow_id, tokens, Known::default()).await?));
         }
@@ -103,8 +103,8 @@ impl Phr {
     pub async fn login_resend_otp(&self, flow_id: &str) -> Result<LoginFlow, Error> {
         let flow = self.login_flow(flow_id).await?;
         let transaction = flow.resend_transaction(self.clock.now())?.to_owned();
-        self.client.resend_otp(&transaction).await?;
-        let flow = flow.resent(self.clock.now());
+        let reply = self.client.resend_otp(&transaction).await?;
+        let flow = flow.resent(reply.session_id, self.clock.now());
         self.save_login(&flow).await?;
         Ok(flow)
     }
@@ -115,7 +115,11 @@ impl Phr {
             .map_err(|_| Error::input(ErrorCode::OtpInvalid, "the password is not right"))?;
         let flow = self.login_flow(flow_id).await?;
         let transaction = flow.password_transaction()?.to_owned();
-        let reply = self.client.address_auth_confirm(&transaction, Credential::Password(&password)).await?;
+        let Via::Address(raw) = &flow.via else {
+            return Err(Error::input(ErrorCode::FlowNotFound, "this login does not take a password"));
+        };
+        let reply =
+            self.client.address_auth_confirm(&address(raw)?, &transaction, Credential::Password(&password)).await?;
         self.signed_in(flow_id, Tokens::new(reply.token, reply.refresh_token), Known::default()).await
     }
 

@@ -186,8 +186,8 @@ impl Phr {
     pub async fn signup_resend_otp(&self, flow_id: &str) -> Result<SignupFlow, Error> {
         let flow = self.signup_flow(flow_id).await?;
         let session = flow.resend_session(self.clock.now())?.to_owned();
-        self.client.resend_otp(&session).await?;
-        let flow = flow.resent(self.clock.now());
+        let reply = self.client.resend_otp(&session).await?;
+        let flow = flow.resent(reply.session_id, self.clock.now());
         self.save_signup(&flow).await?;
         Ok(flow)
     }
