@@ -7,7 +7,7 @@
 
 use std::{collections::HashMap, io, net::Ipv4Addr, path::PathBuf, time::Duration};
 
-use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, bridge::Bridge};
+use abdm_client::{AbdmClient, AbdmConfig, BaseUrl, PhrApi, bridge::Bridge};
 use abdm_sandbox::{SandboxHandle, SandboxUrls, StateFile};
 use abdm_types::{CmSuffix, Sensitive};
 use phr_core::{
@@ -244,7 +244,7 @@ impl Startup {
             Target::Demo => {
                 let demo = DemoSandbox::bind().map_err(StartError::Sandbox)?;
                 (
-                    demo.abdm().map_err(StartError::Sandbox)?,
+                    demo.abdm(config.api).map_err(StartError::Sandbox)?,
                     Sensitive::from(abdm_sandbox::DEMO_CLIENT_SECRET),
                     Some(demo),
                 )
@@ -254,7 +254,7 @@ impl Startup {
                 (abdm, secret, None)
             }
         };
-        tracing::info!(%mode, abdm_host = abdm.phr_base_url.host(), logs = %dirs.logs.display(), "started");
+        tracing::info!(%mode, api = abdm.api.as_str(), abdm_host = abdm.phr_base_url.host(), logs = %dirs.logs.display(), "started");
         let info = AppInfo::new(mode, &abdm);
         let client = AbdmClient::new(abdm, secret).map_err(|e| StartError::Data(e.into()))?;
         let mut bridge = start_bridge(&client, bridge_listen, bridge_url.as_ref(), demo.is_some())?;
@@ -402,15 +402,19 @@ impl DemoSandbox {
         Ok(Self { urls: SandboxUrls(listener.local_addr()?), listener })
     }
 
-    fn abdm(&self) -> io::Result<AbdmConfig> {
+    fn abdm(&self, api: PhrApi) -> io::Result<AbdmConfig> {
         let base_url = |url: String| BaseUrl::parse(&url).map_err(io::Error::other);
+        let phr_base_url = match api {
+            PhrApi::V1 => self.urls.phr_base_url(),
+            PhrApi::V3 => self.urls.phr_v3_base_url(),
+        };
         Ok(AbdmConfig {
-            phr_base_url: base_url(self.urls.phr_base_url())?,
+            phr_base_url: base_url(phr_base_url)?,
             gateway_base_url: base_url(self.urls.gateway_base_url())?,
             client_id: abdm_sandbox::DEMO_CLIENT_ID.to_owned(),
             requester_id: abdm_sandbox::DEMO_REQUESTER_ID.to_owned(),
             cm_suffix: CmSuffix::sandbox(),
-            api: abdm_client::PhrApi::V1,
+            api,
         })
     }
 

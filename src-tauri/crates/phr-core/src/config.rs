@@ -8,7 +8,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use abdm_client::{AbdmConfig, BaseUrl};
+use abdm_client::{AbdmConfig, BaseUrl, PhrApi};
 use abdm_types::CmSuffix;
 use serde::{Deserialize, Serialize};
 use staff_identity::{ClientAuth, ResponseMode};
@@ -83,6 +83,9 @@ pub struct AppConfig {
     pub staff: StaffConfig,
     /// The counters patients scan a QR at to share their profile (Scan and Share).
     pub counters: Vec<String>,
+    /// The generation of ABDM's PHR API to speak (demo mode too: the embedded
+    /// sandbox serves both).
+    pub api: PhrApi,
 }
 
 /// The `[staff]` table: how the front desk knows who is at it.
@@ -139,6 +142,7 @@ impl Default for AppConfig {
             bridge_url: None,
             staff: StaffConfig::default(),
             counters: vec![DEFAULT_COUNTER.to_owned()],
+            api: PhrApi::default(),
         }
     }
 }
@@ -153,6 +157,7 @@ const DEFAULT_COUNTER: &str = "1";
 const DEFAULT_BRIDGE_LISTEN: std::net::SocketAddr =
     std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
 const SANDBOX_PHR_BASE_URL: &str = "https://dev.abdm.gov.in/cm/";
+const SANDBOX_PHR_V3_BASE_URL: &str = "https://abhasbx.abdm.gov.in/abha/api/v3/phr/app/";
 const SANDBOX_GATEWAY_BASE_URL: &str = "https://dev.abdm.gov.in/gateway/";
 
 /// One configurable key: its name in the file and its environment variable.
@@ -169,6 +174,7 @@ pub const GATEWAY_BASE_URL: Key = Key { file: "abdm.gateway_base_url", env: "ABH
 pub const CLIENT_ID: Key = Key { file: "abdm.client_id", env: "ABHA_CLIENT_ID" };
 pub const REQUESTER_ID: Key = Key { file: "abdm.requester_id", env: "ABHA_REQUESTER_ID" };
 pub const CM_SUFFIX: Key = Key { file: "abdm.cm_suffix", env: "ABHA_CM_SUFFIX" };
+pub const API: Key = Key { file: "abdm.api", env: "ABHA_API" };
 pub const BRIDGE_LISTEN: Key = Key { file: "bridge.listen", env: "ABHA_BRIDGE_LISTEN" };
 pub const BRIDGE_URL: Key = Key { file: "bridge.public_url", env: "ABHA_BRIDGE_URL" };
 pub const DESK_COUNTERS: Key = Key { file: "desk.counters", env: "ABHA_DESK_COUNTERS" };
@@ -298,6 +304,7 @@ struct RawAbdm {
     client_id: Option<String>,
     requester_id: Option<String>,
     cm_suffix: Option<String>,
+    api: Option<String>,
     /// Accepted only to refuse it with a clear message.
     client_secret: Option<toml::Value>,
 }
@@ -370,6 +377,13 @@ impl AppConfig {
         let cm_suffix = sources.parse(CM_SUFFIX, raw.abdm.cm_suffix, CmSuffix::parse)?;
         let client_id = sources.parse(CLIENT_ID, raw.abdm.client_id, identifier)?;
         let requester_id = sources.parse(REQUESTER_ID, raw.abdm.requester_id, identifier)?;
+        let api = sources
+            .parse(API, raw.abdm.api, |v| match v.trim() {
+                "v1" => Ok(PhrApi::V1),
+                "v3" => Ok(PhrApi::V3),
+                _ => Err("must be v1 (the sign-up and sign-in guide's API) or v3 (the PHR app API ABDM runs today)"),
+            })?
+            .unwrap_or_default();
 
         let bridge_listen = sources
             .parse(BRIDGE_LISTEN, raw.bridge.listen, |v| {
@@ -391,7 +405,13 @@ impl AppConfig {
                 let default_url = |url: &str| BaseUrl::parse(url).ok();
                 let abdm = AbdmConfig {
                     phr_base_url: phr_base_url
-                        .or_else(|| sandbox.then(|| default_url(SANDBOX_PHR_BASE_URL)).flatten())
+                        .or_else(|| {
+                            let url = match api {
+                                PhrApi::V1 => SANDBOX_PHR_BASE_URL,
+                                PhrApi::V3 => SANDBOX_PHR_V3_BASE_URL,
+                            };
+                            sandbox.then(|| default_url(url)).flatten()
+                        })
                         .ok_or_else(|| missing(PHR_BASE_URL))?,
                     gateway_base_url: gateway_base_url
                         .or_else(|| sandbox.then(|| default_url(SANDBOX_GATEWAY_BASE_URL)).flatten())
@@ -400,12 +420,12 @@ impl AppConfig {
                     requester_id: requester_id.ok_or_else(|| missing(REQUESTER_ID))?,
                     cm_suffix: cm_suffix
                         .unwrap_or_else(|| if sandbox { CmSuffix::sandbox() } else { CmSuffix::production() }),
-                    api: abdm_client::PhrApi::V1,
+                    api,
                 };
                 if sandbox { Target::AbdmSandbox(abdm) } else { Target::AbdmProduction(abdm) }
             }
         };
-        Ok(Self { target, log_filter, bridge_listen, bridge_url, staff, counters })
+        Ok(Self { target, log_filter, bridge_listen, bridge_url, staff, counters, api })
     }
 
     pub fn mode(&self) -> Mode {
@@ -639,6 +659,20 @@ mod tests {
         assert_eq!(abdm.gateway_base_url.to_string(), SANDBOX_GATEWAY_BASE_URL);
         assert_eq!(abdm.client_id, "SBX_001");
         assert_eq!(abdm.cm_suffix, CmSuffix::sandbox());
+    }
+
+    #[test]
+    fn the_api_generation_is_v1_unless_set_and_v3_has_its_own_sandbox_default() {
+        assert_eq!(load(None, &[]).unwrap().api, PhrApi::V1);
+        assert_eq!(load(Some("[abdm]\napi = \"v3\"\n"), &[]).unwrap().api, PhrApi::V3, "demo mode too");
+        let ids = "mode = \"abdm-sandbox\"\n[abdm]\nclient_id = \"SBX_001\"\nrequester_id = \"IN3410000260\"\n";
+        let config = load(Some(ids), &[("ABHA_API", "v3")]).unwrap();
+        let Target::AbdmSandbox(abdm) = config.target else { panic!("expected sandbox target") };
+        assert_eq!((abdm.api, abdm.phr_base_url.to_string().as_str()), (PhrApi::V3, SANDBOX_PHR_V3_BASE_URL));
+        let err = load(Some("[abdm]\napi = \"v2\"\n"), &[]).unwrap_err();
+        assert_eq!(err.key(), Some(API));
+        assert!(err.to_string().contains("v1") && err.to_string().contains("v3"), "{err}");
+        assert_eq!(load(None, &[("ABHA_API", "V3 ")]).unwrap_err().key(), Some(API), "spelled as documented");
     }
 
     #[test]
