@@ -34,6 +34,9 @@ pub enum AbdmError {
     /// restarted in between, or it was too long ago): start the step again.
     #[error("the earlier step of this transaction is not known here any more")]
     TransactionLost,
+    /// A success reply without a part the step needs.
+    #[error("ABDM's reply has no {0}")]
+    Missing(&'static str),
     /// What the configured generation of ABDM's API does not offer.
     #[error("ABDM's {api} API has no {what}")]
     NotInGeneration { api: &'static str, what: &'static str },

@@ -93,7 +93,9 @@ impl AbdmClient {
 
     /// `POST /v1/apps/generate/otp`: sends an OTP to the mobile or email.
     pub async fn generate_otp(&self, contact: &Contact) -> Result<SessionResponse, AbdmError> {
-        self.v1_only("sign-up by mobile or email in this app yet")?;
+        if self.v3() {
+            return self.v3_generate_otp(contact).await;
+        }
         self.post_encrypted("v1/apps/generate/otp", Auth::Gateway, |key| {
             Ok(GenerateOtpRequest { value: key.encrypt(contact.expose())?, auth_mode: contact.auth_mode() })
         })
@@ -110,7 +112,9 @@ impl AbdmClient {
 
     /// `POST /v1/apps/validate/otp`: answers the addresses already on the mobile or email.
     pub async fn validate_otp(&self, session_id: &str, otp: &Otp) -> Result<ValidateOtpResponse, AbdmError> {
-        self.v1_only("sign-up by mobile or email in this app yet")?;
+        if self.v3() {
+            return self.v3_validate_otp(session_id, otp).await;
+        }
         self.post_encrypted("v1/apps/validate/otp", Auth::Gateway, |key| {
             Ok(ValidateOtpRequest { value: key.encrypt(otp.expose())?, session_id: session_id.to_owned() })
         })
@@ -123,7 +127,9 @@ impl AbdmClient {
         session_id: &str,
         details: &RegistrationDetails,
     ) -> Result<SessionResponse, AbdmError> {
-        self.v1_only("sign-up by mobile or email in this app yet")?;
+        if self.v3() {
+            return self.v3_registration_details(session_id, details);
+        }
         self.post_encrypted("v1/apps/registration/details", Auth::Gateway, |key| {
             Ok(RegistrationDetailsRequest {
                 session_id: session_id.to_owned(),
@@ -152,26 +158,34 @@ impl AbdmClient {
 
     /// `POST /v1/apps/phr/suggestion`: free names (without suffix) for this person.
     pub async fn suggestions(&self, session_id: &str) -> Result<Vec<String>, AbdmError> {
-        self.v1_only("address suggestions in this app yet")?;
+        if self.v3() {
+            return self.v3_suggestions(session_id).await;
+        }
         self.post("v1/apps/phr/suggestion", Auth::Gateway, &SuggestionRequest { session_id: session_id.to_owned() })
             .await
     }
 
     /// `GET /v1/apps/phrAddress/isExist`: whether the address is taken.
     pub async fn is_address_taken(&self, address: &AbhaAddress) -> Result<bool, AbdmError> {
-        self.v1_only("address check in this app yet")?;
+        if self.v3() {
+            return self.v3_is_address_taken(address).await;
+        }
         self.get("v1/apps/phrAddress/isExist", Auth::Gateway, &[("phrAddress", &address.expose())]).await
     }
 
     /// `GET /v1/apps/location/states`: the LGD states for the profile form.
     pub async fn lgd_states(&self) -> Result<Vec<LgdEntry>, AbdmError> {
-        self.v1_only("state list in this app yet")?;
+        if self.v3() {
+            return self.v3_lgd("enrollment/lgd/state", &[]).await;
+        }
         self.get("v1/apps/location/states", Auth::Gateway, &[]).await
     }
 
     /// `GET /v1/apps/location/districts?stateCode=`: the LGD districts of one state.
     pub async fn lgd_districts(&self, state: StateCode) -> Result<Vec<LgdEntry>, AbdmError> {
-        self.v1_only("district list in this app yet")?;
+        if self.v3() {
+            return self.v3_lgd("enrollment/lgd/district", &[("stateCode", &state.get().to_string())]).await;
+        }
         self.get("v1/apps/location/districts", Auth::Gateway, &[("stateCode", &state.get().to_string())]).await
     }
 
@@ -183,7 +197,9 @@ impl AbdmClient {
         password: Option<&Password>,
         already_existed: bool,
     ) -> Result<CreatePhrAddressResponse, AbdmError> {
-        self.v1_only("sign-up in this app yet")?;
+        if self.v3() {
+            return self.v3_create_address(session_id, name, password, already_existed).await;
+        }
         self.create("v1/apps/create/phrAddress", session_id, name, password, already_existed).await
     }
 
@@ -210,21 +226,27 @@ impl AbdmClient {
 
     /// `POST /v1/apps/registration/hid/search/auth-mode`
     pub async fn kyc_auth_modes(&self, number: &AbhaNumber) -> Result<AuthModesResponse, AbdmError> {
-        self.v1_only("sign-up by ABHA number in this app yet")?;
+        if self.v3() {
+            return Ok(Self::v3_abha_number_modes());
+        }
         let request = HidSearchRequest { health_id_number: number.hyphenated() };
         self.post("v1/apps/registration/hid/search/auth-mode", Auth::Gateway, &request).await
     }
 
     /// `POST /v1/apps/registration/hid/auth-init`: sends an OTP (Aadhaar- or ABHA-linked mobile).
     pub async fn kyc_auth_init(&self, number: &AbhaNumber, mode: AuthMode) -> Result<SessionResponse, AbdmError> {
-        self.v1_only("sign-up by ABHA number in this app yet")?;
+        if self.v3() {
+            return self.v3_kyc_auth_init(number, mode).await;
+        }
         let request = self.hid_auth_init(number, mode);
         self.post("v1/apps/registration/hid/auth-init", Auth::Gateway, &request).await
     }
 
     /// `POST /v1/apps/registration/hid/confirm-init`: the verified KYC profile.
     pub async fn kyc_confirm(&self, session_id: &str, otp: &Otp) -> Result<KycProfile, AbdmError> {
-        self.v1_only("sign-up by ABHA number in this app yet")?;
+        if self.v3() {
+            return self.v3_kyc_confirm(session_id, otp).await;
+        }
         self.post_encrypted("v1/apps/registration/hid/confirm-init", Auth::Gateway, |key| {
             Ok(HidConfirmInitRequest { session_id: session_id.to_owned(), value: key.encrypt(otp.expose())? })
         })
@@ -239,7 +261,9 @@ impl AbdmClient {
         password: Option<&Password>,
         already_existed: bool,
     ) -> Result<CreatePhrAddressResponse, AbdmError> {
-        self.v1_only("sign-up by ABHA number in this app yet")?;
+        if self.v3() {
+            return self.v3_create_address(session_id, name, password, already_existed).await;
+        }
         self.create("v1/apps/create/registration/hid/create/phrAddress", session_id, name, password, already_existed)
             .await
     }
@@ -383,7 +407,9 @@ impl AbdmClient {
 
     /// `POST /v1/apps/patients/profile/reset-password`
     pub async fn reset_password(&self, token: &Sensitive<String>, password: &Password) -> Result<(), AbdmError> {
-        self.v1_only("password reset in this app yet")?;
+        if self.v3() {
+            return self.v3_reset_password(token, password).await;
+        }
         let _: SuccessResponse = self
             .post_encrypted("v1/apps/patients/profile/reset-password", Auth::User(token), |key| {
                 Ok(ResetPasswordRequest { password: key.encrypt(password.expose())? })
@@ -414,7 +440,9 @@ impl AbdmClient {
     /// `POST /v1/account/update/phr-address`: adds an address to the signed-in
     /// person; answers the new address.
     pub async fn add_address(&self, token: &Sensitive<String>, name: &AddressName) -> Result<String, AbdmError> {
-        self.v1_only("new address for a signed-in person in this app yet")?;
+        // v3 has no call that adds an address to a signed-in person: its app
+        // signs up again with the same mobile (the README says so).
+        self.v1_only("call that adds an address to a signed-in person (sign up with the same mobile)")?;
         let request = UpdatePhrAddressRequest { phr_address: format!("{name}@{}", self.config().cm_suffix) };
         self.post("v1/account/update/phr-address", Auth::XToken(token), &request).await
     }

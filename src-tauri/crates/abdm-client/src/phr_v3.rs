@@ -8,16 +8,20 @@
 use std::{collections::HashMap, sync::Mutex, time::Duration};
 
 use abdm_types::{
-    AbhaAddress, AbhaNumber, Sensitive,
+    AbhaAddress, AbhaNumber, AddressName, Otp, Password, Sensitive,
     phr::{
-        AddressAuthModesResponse, AuthMode, AuthModesResponse, DateOfBirth, PersonName, PreVerifyResponse, Profile,
-        ResendOtpResponse, TokenResponse, TransactionResponse,
+        AddressAuthModesResponse, AuthMode, AuthModesResponse, CreatePhrAddressResponse, DateOfBirth, KycName,
+        KycProfile, LgdEntry, PersonName, PreVerifyResponse, Profile, ResendOtpResponse, SessionResponse,
+        TokenResponse, TransactionResponse, ValidateOtpResponse,
     },
     phr_v3::*,
 };
 use tokio::time::Instant;
 
-use crate::{AbdmClient, AbdmError, Contact, Credential, client::Auth};
+use crate::{AbdmClient, AbdmError, Contact, Credential, RegistrationDetails, client::Auth};
+
+const LOGIN_OTP: &str = "login/request/otp";
+const ENROL_OTP: &str = "enrollment/request/otp";
 
 /// How long a v3 transaction is remembered: its OTP's ten minutes, with room.
 const REMEMBERED: Duration = Duration::from_secs(30 * 60);
@@ -31,8 +35,14 @@ pub(crate) struct Transactions(Mutex<HashMap<String, Remembered>>);
 
 #[derive(Clone)]
 struct Remembered {
-    request: RequestOtp,
+    /// `login/request/otp` or `enrollment/request/otp` and what it sent, to
+    /// send again; not known after a restart.
+    sent: Option<(&'static str, RequestOtp)>,
     transfer: Option<Sensitive<String>>,
+    /// A sign-up's profile, sent with the new address at `enrol`.
+    details: Option<RegistrationDetails>,
+    /// What the ABHA number's OTP revealed, for the address suggestions.
+    kyc: Option<AbhaProfile>,
     at: Instant,
 }
 
@@ -41,7 +51,7 @@ impl Transactions {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn remember(&self, txn: &str, request: RequestOtp) {
+    fn remember(&self, txn: &str, path: &'static str, request: RequestOtp) {
         let mut map = self.lock();
         map.retain(|_, r| r.at.elapsed() < REMEMBERED);
         if map.len() >= MAX_REMEMBERED
@@ -49,7 +59,9 @@ impl Transactions {
         {
             map.remove(&oldest);
         }
-        map.insert(txn.to_owned(), Remembered { request, transfer: None, at: Instant::now() });
+        let remembered =
+            Remembered { sent: Some((path, request)), transfer: None, details: None, kyc: None, at: Instant::now() };
+        map.insert(txn.to_owned(), remembered);
     }
 
     /// What was remembered of `txn`, or [`AbdmError::TransactionLost`] (an
@@ -58,10 +70,18 @@ impl Transactions {
         self.lock().get(txn).filter(|r| r.at.elapsed() < REMEMBERED).cloned().ok_or(AbdmError::TransactionLost)
     }
 
-    fn set_transfer(&self, txn: &str, token: Sensitive<String>) {
-        if let Some(r) = self.lock().get_mut(txn) {
-            r.transfer = Some(token);
-        }
+    /// Changes what is remembered of `txn`, starting afresh when nothing is
+    /// (a sign-up whose OTP was checked before a restart goes on).
+    fn update(&self, txn: &str, change: impl FnOnce(&mut Remembered)) {
+        let mut map = self.lock();
+        let r = map.entry(txn.to_owned()).or_insert_with(|| Remembered {
+            sent: None,
+            transfer: None,
+            details: None,
+            kyc: None,
+            at: Instant::now(),
+        });
+        change(r);
     }
 
     fn forget(&self, txn: &str) {
@@ -120,6 +140,7 @@ impl AbdmClient {
     /// remembered under the transaction, for the verify and a resend.
     async fn v3_start(
         &self,
+        path: &'static str,
         scope: &[&str],
         hint: &str,
         login_id: &str,
@@ -127,7 +148,7 @@ impl AbdmClient {
     ) -> Result<String, AbdmError> {
         let sent = std::sync::Mutex::new(None);
         let reply: TxnReply = self
-            .post_encrypted("login/request/otp", Auth::Gateway, |key| {
+            .post_encrypted(path, Auth::Gateway, |key| {
                 let request = RequestOtp {
                     scope: strings(scope),
                     login_hint: hint.to_owned(),
@@ -139,7 +160,7 @@ impl AbdmClient {
             })
             .await?;
         if let Some(request) = sent.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
-            self.inner_v3().remember(&reply.txn_id, request);
+            self.inner_v3().remember(&reply.txn_id, path, request);
         }
         Ok(handle_of(&strings(scope), &reply.txn_id))
     }
@@ -149,12 +170,12 @@ impl AbdmClient {
     }
 
     /// `POST login/verify` with the OTP of the transaction `handle` names.
-    async fn v3_verify_otp(&self, handle: &str, otp: &str) -> Result<VerifyReply, AbdmError> {
+    async fn v3_verify_otp(&self, path: &str, handle: &str, otp: &str) -> Result<VerifyReply, AbdmError> {
         let (scope, txn) = parse_handle(handle);
         if scope.is_empty() {
             return Err(AbdmError::TransactionLost);
         }
-        self.post_encrypted("login/verify", Auth::Gateway, |key| {
+        self.post_encrypted(path, Auth::Gateway, |key| {
             Ok(Verify {
                 scope: scope.clone(),
                 auth_data: AuthData {
@@ -172,7 +193,7 @@ impl AbdmClient {
             Contact::Mobile(m) => (SCOPE_MOBILE, HINT_MOBILE, m.expose()),
             Contact::Email(e) => (SCOPE_EMAIL, HINT_EMAIL, e.expose()),
         };
-        let txn = self.v3_start(&[SCOPE_ADDRESS_LOGIN, scope], hint, id, "abdm").await?;
+        let txn = self.v3_start(LOGIN_OTP, &[SCOPE_ADDRESS_LOGIN, scope], hint, id, "abdm").await?;
         Ok(self.transaction(txn, contact.auth_mode()))
     }
 
@@ -197,14 +218,17 @@ impl AbdmClient {
             AuthMode::AadhaarOtp => (SCOPE_AADHAAR, "aadhaar"),
             AuthMode::MobileOtp | AuthMode::EmailOtp | AuthMode::Password => (SCOPE_MOBILE, "abdm"),
         };
-        let txn = self.v3_start(&[SCOPE_ABHA_LOGIN, scope], HINT_ABHA_NUMBER, &number.hyphenated(), system).await?;
+        let txn = self
+            .v3_start(LOGIN_OTP, &[SCOPE_ABHA_LOGIN, scope], HINT_ABHA_NUMBER, &number.hyphenated(), system)
+            .await?;
         Ok(self.transaction(txn, mode))
     }
 
     /// The addresses the OTP unlocked; their T-token is kept (in memory) for the choice.
     pub(crate) async fn v3_login_pre_verify(&self, handle: &str, otp: &str) -> Result<PreVerifyResponse, AbdmError> {
-        let reply = self.v3_verify_otp(handle, otp).await?;
-        self.inner_v3().set_transfer(parse_handle(handle).1, Sensitive::new(reply.tokens.token));
+        let reply = self.v3_verify_otp("login/verify", handle, otp).await?;
+        let transfer = Sensitive::new(reply.tokens.token);
+        self.inner_v3().update(parse_handle(handle).1, |r| r.transfer = Some(transfer));
         Ok(PreVerifyResponse {
             mapped_phr_address: reply.users.into_iter().map(|u| u.abha_address).collect(),
             mobile_email: String::new(),
@@ -247,8 +271,14 @@ impl AbdmClient {
         let txn = match mode {
             AuthMode::Password => uuid::Uuid::new_v4().to_string(),
             otp => {
-                self.v3_start(&[SCOPE_ADDRESS_LOGIN, address_scope(otp)], HINT_ADDRESS, &address.expose(), "abdm")
-                    .await?
+                self.v3_start(
+                    LOGIN_OTP,
+                    &[SCOPE_ADDRESS_LOGIN, address_scope(otp)],
+                    HINT_ADDRESS,
+                    &address.expose(),
+                    "abdm",
+                )
+                .await?
             }
         };
         Ok(self.transaction(txn, mode))
@@ -261,7 +291,7 @@ impl AbdmClient {
         credential: Credential<'_>,
     ) -> Result<TokenResponse, AbdmError> {
         let reply = match credential {
-            Credential::Otp(otp) => self.v3_verify_otp(handle, otp.expose()).await?,
+            Credential::Otp(otp) => self.v3_verify_otp("login/verify", handle, otp.expose()).await?,
             Credential::Password(password) => {
                 self.post_encrypted("login/verify", Auth::Gateway, |key| {
                     Ok(Verify {
@@ -287,11 +317,11 @@ impl AbdmClient {
     /// transaction (the session to go on with).
     pub(crate) async fn v3_resend_otp(&self, handle: &str) -> Result<ResendOtpResponse, AbdmError> {
         let txn = parse_handle(handle).1;
-        let remembered = self.inner_v3().get(txn)?;
-        let reply: TxnReply = self.post("login/request/otp", Auth::Gateway, &remembered.request).await?;
+        let (path, request) = self.inner_v3().get(txn)?.sent.ok_or(AbdmError::TransactionLost)?;
+        let reply: TxnReply = self.post(path, Auth::Gateway, &request).await?;
         self.inner_v3().forget(txn);
-        let next = handle_of(&remembered.request.scope, &reply.txn_id);
-        self.inner_v3().remember(&reply.txn_id, remembered.request);
+        let next = handle_of(&request.scope, &reply.txn_id);
+        self.inner_v3().remember(&reply.txn_id, path, request);
         Ok(ResendOtpResponse { success: true, session_id: next })
     }
 
@@ -341,6 +371,220 @@ impl AbdmClient {
     /// refresh token and all.
     pub(crate) async fn v3_logout(&self, token: &Sensitive<String>) -> Result<(), AbdmError> {
         let _: serde_json::Value = self.get_once("login/profile/request/logout", Auth::XToken(token)).await?;
+        Ok(())
+    }
+
+    // ---- Sign-up (`enrollment/...`) ----
+
+    pub(crate) async fn v3_generate_otp(&self, contact: &Contact) -> Result<SessionResponse, AbdmError> {
+        let (scope, hint, id) = match contact {
+            Contact::Mobile(m) => (SCOPE_MOBILE, HINT_MOBILE, m.expose()),
+            Contact::Email(e) => (SCOPE_EMAIL, HINT_EMAIL, e.expose()),
+        };
+        let session_id = self.v3_start(ENROL_OTP, &[SCOPE_ADDRESS_ENROL, scope], hint, id, "abdm").await?;
+        Ok(SessionResponse { session_id })
+    }
+
+    pub(crate) async fn v3_kyc_auth_init(
+        &self,
+        number: &AbhaNumber,
+        mode: AuthMode,
+    ) -> Result<SessionResponse, AbdmError> {
+        let (scope, system) = match mode {
+            AuthMode::AadhaarOtp => (SCOPE_AADHAAR, "aadhaar"),
+            AuthMode::MobileOtp | AuthMode::EmailOtp | AuthMode::Password => (SCOPE_MOBILE, "abdm"),
+        };
+        let session_id = self
+            .v3_start(ENROL_OTP, &[SCOPE_ABHA_LOGIN, scope], HINT_ABHA_NUMBER, &number.hyphenated(), system)
+            .await?;
+        Ok(SessionResponse { session_id })
+    }
+
+    /// `enrollment/verify`: the addresses already there (and a T-token to log into one).
+    async fn v3_enrol_verify(&self, handle: &str, otp: &Otp) -> Result<VerifyReply, AbdmError> {
+        let reply = self.v3_verify_otp("enrollment/verify", handle, otp.expose()).await?;
+        let (transfer, kyc) = (Sensitive::new(reply.tokens.token.clone()), reply.abha_profile.clone());
+        self.inner_v3().update(parse_handle(handle).1, |r| {
+            r.transfer = Some(transfer);
+            r.kyc = kyc;
+        });
+        Ok(reply)
+    }
+
+    pub(crate) async fn v3_validate_otp(&self, handle: &str, otp: &Otp) -> Result<ValidateOtpResponse, AbdmError> {
+        let reply = self.v3_enrol_verify(handle, otp).await?;
+        Ok(ValidateOtpResponse {
+            mapped_phr_address: reply.users.into_iter().map(|u| u.abha_address).collect(),
+            session_id: handle.to_owned(),
+        })
+    }
+
+    /// The KYC profile of an ABHA number's sign-up, read into v1's shape.
+    pub(crate) async fn v3_kyc_confirm(&self, handle: &str, otp: &Otp) -> Result<KycProfile, AbdmError> {
+        let reply = self.v3_enrol_verify(handle, otp).await?;
+        let p = reply.abha_profile.ok_or_else(|| AbdmError::Missing("ABHAProfile"))?;
+        let mut dob = p.dob.split('-').map(|part| part.trim().parse::<u16>().ok());
+        let (day, month, year) = (dob.next().flatten(), dob.next().flatten(), dob.next().flatten());
+        Ok(KycProfile {
+            session_id: handle.to_owned(),
+            name: KycName { first_name: p.first_name, middle_name: p.middle_name, last_name: p.last_name },
+            gender: p.gender,
+            date_of_birth: DateOfBirth {
+                date: day.and_then(|d| u8::try_from(d).ok()),
+                month: month.and_then(|m| u8::try_from(m).ok()),
+                year: year.unwrap_or_default(),
+            },
+            health_id_number: p.abha_number,
+            state_name: p.state_name,
+            state_code: p.state_code,
+            district_code: p.district_code,
+            district_name: p.district_name,
+            pincode: p.pin_code,
+            aadhaar_verified: true,
+            profile_photo: p.photo.clone(),
+            auth_methods: Vec::new(),
+            email: p.email,
+            mobile: p.mobile,
+            kyc_photo: p.photo,
+            phr_address: p.phr_address,
+            tags: Default::default(),
+        })
+    }
+
+    /// v3 takes the profile with the new address at `enrol`: kept until then.
+    pub(crate) fn v3_registration_details(
+        &self,
+        handle: &str,
+        details: &RegistrationDetails,
+    ) -> Result<SessionResponse, AbdmError> {
+        let txn = parse_handle(handle).1;
+        let details = details.clone();
+        self.inner_v3().update(txn, |r| r.details = Some(details));
+        Ok(SessionResponse { session_id: handle.to_owned() })
+    }
+
+    /// `enrollment/suggestion`, for the names kept (or the KYC profile's).
+    pub(crate) async fn v3_suggestions(&self, handle: &str) -> Result<Vec<String>, AbdmError> {
+        let txn = parse_handle(handle).1;
+        let remembered = self.inner_v3().get(txn)?;
+        let two = |n: Option<u8>| n.map(|n| format!("{n:02}")).unwrap_or_default();
+        let request = match (&remembered.details, &remembered.kyc) {
+            (Some(d), _) => Suggest {
+                txn_id: txn.to_owned(),
+                first_name: d.first_name.clone(),
+                last_name: d.last_name.clone().unwrap_or_default(),
+                day_of_birth: two(d.day_of_birth),
+                month_of_birth: two(d.month_of_birth),
+                year_of_birth: d.year_of_birth.get().to_string(),
+                email: String::new(),
+            },
+            (None, Some(k)) => {
+                let mut dob = k.dob.split('-').map(str::to_owned);
+                let (day, month, year) = (dob.next(), dob.next(), dob.next());
+                Suggest {
+                    txn_id: txn.to_owned(),
+                    first_name: k.first_name.clone(),
+                    last_name: k.last_name.clone().unwrap_or_default(),
+                    day_of_birth: day.unwrap_or_default(),
+                    month_of_birth: month.unwrap_or_default(),
+                    year_of_birth: year.unwrap_or_default(),
+                    email: String::new(),
+                }
+            }
+            (None, None) => return Err(AbdmError::TransactionLost),
+        };
+        let reply: SuggestReply = self.post("enrollment/suggestion", Auth::Gateway, &request).await?;
+        // The flows add the suffix; v3 may already have.
+        Ok(reply.abha_address_list.into_iter().map(|a| a.split('@').next().unwrap_or_default().to_owned()).collect())
+    }
+
+    pub(crate) async fn v3_is_address_taken(&self, address: &AbhaAddress) -> Result<bool, AbdmError> {
+        self.get("enrollment/isExists", Auth::Gateway, &[("abhaAddress", &address.expose())]).await
+    }
+
+    pub(crate) async fn v3_lgd(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<LgdEntry>, AbdmError> {
+        self.get(path, Auth::Gateway, query).await
+    }
+
+    /// A new address at `enrol` (with the kept profile, or none for an ABHA
+    /// number's, which ABDM has), or one the contact or number already had,
+    /// through `login/verify/user` with the T-token.
+    pub(crate) async fn v3_create_address(
+        &self,
+        handle: &str,
+        name: &AddressName,
+        password: Option<&Password>,
+        already_existed: bool,
+    ) -> Result<CreatePhrAddressResponse, AbdmError> {
+        let txn = parse_handle(handle).1;
+        let remembered = self.inner_v3().get(txn)?;
+        let address = format!("{name}@{}", self.config().cm_suffix);
+        if already_existed {
+            let transfer = remembered.transfer.ok_or(AbdmError::TransactionLost)?;
+            let request = VerifyUser { abha_address: address.clone(), txn_id: txn.to_owned() };
+            let tokens: Tokens = self.post("login/verify/user", Auth::TToken(&transfer), &request).await?;
+            self.inner_v3().forget(txn);
+            return Ok(CreatePhrAddressResponse { phr_address: address, token: tokens.token });
+        }
+        if remembered.details.is_none() && remembered.kyc.is_none() {
+            return Err(AbdmError::TransactionLost);
+        }
+        let two = |n: Option<u8>| n.map(|n| format!("{n:02}")).unwrap_or_default();
+        let reply: EnrolReply = self
+            .post_encrypted("enrollment/enrol", Auth::Gateway, |key| {
+                let encrypt = |plain: Option<&str>| plain.map(|p| key.encrypt(p).map(|e| e.0)).transpose();
+                let mut details = PhrDetails {
+                    abha_address: name.to_string(),
+                    password: encrypt(password.map(|p| p.expose()))?.unwrap_or_default(),
+                    ..PhrDetails::default()
+                };
+                if let Some(d) = &remembered.details {
+                    details = PhrDetails {
+                        first_name: d.first_name.clone(),
+                        middle_name: d.middle_name.clone().unwrap_or_default(),
+                        last_name: d.last_name.clone().unwrap_or_default(),
+                        day_of_birth: two(d.day_of_birth),
+                        month_of_birth: two(d.month_of_birth),
+                        year_of_birth: d.year_of_birth.get().to_string(),
+                        gender: d.gender.code().to_owned(),
+                        email: encrypt(d.email.as_ref().map(|e| e.expose()))?.unwrap_or_default(),
+                        mobile: encrypt(d.mobile.as_ref().map(|m| m.expose()))?.unwrap_or_default(),
+                        address: d.address.clone(),
+                        state_code: d.state.to_string(),
+                        district_code: d.district.to_string(),
+                        pin_code: d.pincode.to_string(),
+                        ..details
+                    };
+                }
+                Ok(Enrol { txn_id: txn.to_owned(), phr_details: details })
+            })
+            .await?;
+        self.inner_v3().forget(txn);
+        Ok(CreatePhrAddressResponse { phr_address: address, token: reply.tokens.token })
+    }
+
+    /// `login/profile/verify` with `password-verify`: the signed-in address's new password.
+    pub(crate) async fn v3_reset_password(
+        &self,
+        token: &Sensitive<String>,
+        password: &Password,
+    ) -> Result<(), AbdmError> {
+        let profile = self.v3_profile(token).await?;
+        let _: serde_json::Value = self
+            .post_encrypted("login/profile/verify", Auth::XToken(token), |key| {
+                Ok(Verify {
+                    scope: strings(&[SCOPE_PROFILE, SCOPE_PASSWORD]),
+                    auth_data: AuthData {
+                        auth_methods: strings(&["password"]),
+                        otp: None,
+                        password: Some(PasswordData {
+                            abha_address: profile.id.clone(),
+                            password: key.encrypt(password.expose())?,
+                        }),
+                    },
+                })
+            })
+            .await?;
         Ok(())
     }
 }

@@ -78,7 +78,11 @@ fn new_password(ctx: &Ctx, password: Option<&Encrypted>) -> Result<Option<String
     let Some(password) = password else {
         return Ok(None);
     };
-    let plain = ctx.decrypt("password", password)?;
+    password_to_policy(ctx.decrypt("password", password)?)
+}
+
+/// A new password (empty: none), held to the policy.
+pub(crate) fn password_to_policy(plain: String) -> Result<Option<String>, Fail> {
     if plain.is_empty() {
         return Ok(None);
     }
@@ -162,6 +166,87 @@ pub(crate) async fn validate_otp(
     Ok(Json(ValidateOtpResponse { mapped_phr_address: world.addresses_on(&channel), session_id: request.session_id }))
 }
 
+/// The self-declared profile as the person typed it, contacts decrypted.
+pub(crate) struct Typed {
+    pub name: PersonName,
+    pub date_of_birth: DateOfBirth,
+    pub gender: String,
+    pub state_code: String,
+    pub district_code: String,
+    pub pin_code: String,
+    pub address: String,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+}
+
+/// Checks a typed profile as ABDM does; the verified `channel` is the
+/// contact that counts, and the form cannot replace it.
+pub(crate) fn declared(typed: Typed, channel: &Channel, now: i64) -> Result<Declared, Fail> {
+    let bad = |field, reason: String| Fail::BadRequest { field, reason };
+    let first_name = typed.name.first.trim().to_owned();
+    if first_name.is_empty() || first_name.len() > 64 {
+        return Err(bad("name.first", "the first name is required (at most 64 characters)".into()));
+    }
+    YearOfBirth::new(typed.date_of_birth.year, current_year(now))
+        .map_err(|e| bad("dateOfBirth.year", e.to_string()))?;
+    let gender = Gender::parse(&typed.gender).map_err(|e| bad("gender", e.to_string()))?;
+    let state = StateCode::parse(&typed.state_code).map_err(|e| bad("stateCode", e.to_string()))?;
+    let district = DistrictCode::parse(&typed.district_code).map_err(|e| bad("districtCode", e.to_string()))?;
+    if lgd::state_name(state.get()).is_none() {
+        return Err(bad("stateCode", "not a state code of the LGD master list".into()));
+    }
+    if lgd::district_name(state.get(), district.get()).is_none() {
+        return Err(bad("districtCode", "not a district of that state in the LGD master list".into()));
+    }
+    let pincode = Pincode::parse(&typed.pin_code).map_err(|e| bad("pinCode", e.to_string()))?;
+    if typed.address.trim().is_empty() {
+        return Err(bad("address", "the address is required".into()));
+    }
+    let email = typed
+        .email
+        .map(|e| Email::parse(&e).map(|e| e.expose().to_owned()).map_err(|err| bad("email", err.to_string())))
+        .transpose()?;
+    let mobile = typed
+        .mobile
+        .map(|m| Mobile::parse(&m).map(|m| m.expose().to_owned()).map_err(|err| bad("mobile", err.to_string())))
+        .transpose()?;
+    let (mobile, email) = match channel {
+        Channel::Mobile(m) => (Some(m.clone()), email),
+        Channel::Email(e) => (mobile, Some(e.clone())),
+    };
+    Ok(Declared {
+        first_name,
+        middle_name: typed.name.middle.filter(|s| !s.trim().is_empty()),
+        last_name: typed.name.last.filter(|s| !s.trim().is_empty()),
+        gender: gender.code().to_owned(),
+        day_of_birth: typed.date_of_birth.date,
+        month_of_birth: typed.date_of_birth.month,
+        year_of_birth: typed.date_of_birth.year,
+        mobile,
+        email,
+        address_line: typed.address.trim().to_owned(),
+        state_code: typed.state_code.trim().to_owned(),
+        district_code: typed.district_code.trim().to_owned(),
+        pincode: pincode.as_ref().to_owned(),
+    })
+}
+
+/// Keeps the declared profile with the verified registration `session_id`.
+pub(crate) fn declare(ctx: &Ctx, session_id: &str, typed: Typed) -> Result<(), Fail> {
+    let now = ctx.now();
+    let mut world = ctx.world();
+    let txn = world.txn_mut(session_id)?;
+    let verified = txn.verified;
+    let TxnKind::Registration { channel, declared: slot } = &mut txn.kind else {
+        return Err(Fail::UnknownTransaction);
+    };
+    if !verified {
+        return Err(Fail::UnknownTransaction);
+    }
+    *slot = Some(Box::new(declared(typed, channel, now)?));
+    Ok(())
+}
+
 pub(crate) async fn registration_details(
     State(ctx): State<Ctx>,
     headers: HeaderMap,
@@ -169,70 +254,18 @@ pub(crate) async fn registration_details(
 ) -> Reply<SessionResponse> {
     ctx.require_gateway(&headers)?;
     let request: RegistrationDetailsRequest = body(&bytes)?;
-    let bad = |field, reason: String| Fail::BadRequest { field, reason };
-    let first_name = request.name.first.trim().to_owned();
-    if first_name.is_empty() || first_name.len() > 64 {
-        return Err(bad("name.first", "the first name is required (at most 64 characters)".into()));
-    }
-    let now = ctx.now();
-    YearOfBirth::new(request.date_of_birth.year, current_year(now))
-        .map_err(|e| bad("dateOfBirth.year", e.to_string()))?;
-    let gender = Gender::parse(&request.gender).map_err(|e| bad("gender", e.to_string()))?;
-    let state = StateCode::parse(&request.state_code).map_err(|e| bad("stateCode", e.to_string()))?;
-    let district = DistrictCode::parse(&request.district_code).map_err(|e| bad("districtCode", e.to_string()))?;
-    if lgd::state_name(state.get()).is_none() {
-        return Err(bad("stateCode", "not a state code of the LGD master list".into()));
-    }
-    if lgd::district_name(state.get(), district.get()).is_none() {
-        return Err(bad("districtCode", "not a district of that state in the LGD master list".into()));
-    }
-    let pincode = Pincode::parse(&request.pin_code).map_err(|e| bad("pinCode", e.to_string()))?;
-    if request.address.trim().is_empty() {
-        return Err(bad("address", "the address is required".into()));
-    }
-    let email = match &request.email {
-        Some(value) => Some(
-            Email::parse(&ctx.decrypt("email", value)?).map_err(|e| bad("email", e.to_string()))?.expose().to_owned(),
-        ),
-        None => None,
+    let typed = Typed {
+        email: request.email.as_ref().map(|v| ctx.decrypt("email", v)).transpose()?,
+        mobile: request.mobile.as_ref().map(|v| ctx.decrypt("mobile", v)).transpose()?,
+        name: request.name,
+        date_of_birth: request.date_of_birth,
+        gender: request.gender,
+        state_code: request.state_code,
+        district_code: request.district_code,
+        pin_code: request.pin_code,
+        address: request.address,
     };
-    let mobile = match &request.mobile {
-        Some(value) => Some(
-            Mobile::parse(&ctx.decrypt("mobile", value)?)
-                .map_err(|e| bad("mobile", e.to_string()))?
-                .expose()
-                .to_owned(),
-        ),
-        None => None,
-    };
-    let mut world = ctx.world();
-    let txn = world.txn_mut(&request.session_id)?;
-    let TxnKind::Registration { channel, declared } = &mut txn.kind else {
-        return Err(Fail::UnknownTransaction);
-    };
-    if !txn.verified {
-        return Err(Fail::UnknownTransaction);
-    }
-    // The verified channel is the one that counts; the form cannot replace it.
-    let (mobile, email) = match channel {
-        Channel::Mobile(m) => (Some(m.clone()), email),
-        Channel::Email(e) => (mobile, Some(e.clone())),
-    };
-    *declared = Some(Box::new(Declared {
-        first_name,
-        middle_name: request.name.middle.filter(|s| !s.trim().is_empty()),
-        last_name: request.name.last.filter(|s| !s.trim().is_empty()),
-        gender: gender.code().to_owned(),
-        day_of_birth: request.date_of_birth.date,
-        month_of_birth: request.date_of_birth.month,
-        year_of_birth: request.date_of_birth.year,
-        mobile,
-        email,
-        address_line: request.address.trim().to_owned(),
-        state_code: request.state_code.trim().to_owned(),
-        district_code: request.district_code.trim().to_owned(),
-        pincode: pincode.as_ref().to_owned(),
-    }));
+    declare(&ctx, &request.session_id, typed)?;
     Ok(Json(SessionResponse { session_id: request.session_id }))
 }
 
@@ -257,7 +290,7 @@ pub(crate) async fn suggestion(State(ctx): State<Ctx>, headers: HeaderMap, bytes
 /// The LGD states, for the profile form's picker.
 pub(crate) async fn lgd_states(State(ctx): State<Ctx>, headers: HeaderMap) -> Reply<Vec<LgdEntry>> {
     ctx.require_gateway(&headers)?;
-    Ok(Json(lgd::STATES.iter().map(|(code, name)| LgdEntry { code: code.to_string(), name: (*name).into() }).collect()))
+    Ok(Json(lgd::state_entries()))
 }
 
 #[derive(Deserialize)]
@@ -273,14 +306,7 @@ pub(crate) async fn lgd_districts(
     Query(q): Query<StateQuery>,
 ) -> Reply<Vec<LgdEntry>> {
     ctx.require_gateway(&headers)?;
-    let bad = || Fail::BadRequest { field: "stateCode", reason: "not a state code of the LGD master list".into() };
-    let state = StateCode::parse(&q.state_code).map_err(|_| bad())?;
-    lgd::state_name(state.get()).ok_or_else(bad)?;
-    Ok(Json(
-        lgd::districts(state.get())
-            .map(|(code, name)| LgdEntry { code: code.to_string(), name: name.into() })
-            .collect(),
-    ))
+    Ok(Json(lgd::district_entries(&q.state_code)?))
 }
 
 #[derive(Deserialize)]
@@ -301,10 +327,24 @@ fn create_account(ctx: &Ctx, request: &CreatePhrAddressRequest, kyc: bool) -> Re
     if request.already_existed_phr {
         return existing_account(ctx, request, kyc);
     }
-    let address = new_address(&request.phr_address)?;
     let password = new_password(ctx, request.password.as_ref())?;
+    let address = create(ctx, &request.session_id, &request.phr_address, password, kyc)?;
+    let tokens = ctx.user_tokens(&address);
+    Ok(Json(CreatePhrAddressResponse { phr_address: address, token: tokens.token }))
+}
+
+/// A new address for the person a verified registration `session_id` is
+/// about (the declared profile, or the KYC record of `kyc`); answers it.
+pub(crate) fn create(
+    ctx: &Ctx,
+    session_id: &str,
+    raw_address: &str,
+    password: Option<String>,
+    kyc: bool,
+) -> Result<String, Fail> {
+    let address = new_address(raw_address)?;
     let mut world = ctx.world();
-    let txn = world.txn_mut(&request.session_id)?.clone();
+    let txn = world.txn_mut(session_id)?.clone();
     if !txn.verified {
         return Err(Fail::UnknownTransaction);
     }
@@ -344,10 +384,8 @@ fn create_account(ctx: &Ctx, request: &CreatePhrAddressRequest, kyc: bool) -> Re
     }
     world.check_mobile_limit(account.mobile.as_deref())?;
     world.accounts.insert(address.clone(), account);
-    world.txns.remove(&request.session_id);
-    drop(world);
-    let tokens = ctx.user_tokens(&address);
-    Ok(Json(CreatePhrAddressResponse { phr_address: address, token: tokens.token }))
+    world.txns.remove(session_id);
+    Ok(address)
 }
 
 /// `alreadyExistedPHR`: the person picked one of the addresses the verified

@@ -65,3 +65,24 @@ pub(crate) fn districts(state: u16) -> impl Iterator<Item = (u16, &'static str)>
 pub(crate) fn district_name(state: u16, district: u16) -> Option<&'static str> {
     districts(state).find(|(d, _)| *d == district).map(|(_, name)| name)
 }
+
+/// The states as the API lists them.
+pub(crate) fn state_entries() -> Vec<abdm_types::phr::LgdEntry> {
+    STATES
+        .iter()
+        .map(|(code, name)| abdm_types::phr::LgdEntry { code: code.to_string(), name: (*name).into() })
+        .collect()
+}
+
+/// The districts of the state `raw` names; an unknown state is a bad request.
+pub(crate) fn district_entries(raw: &str) -> Result<Vec<abdm_types::phr::LgdEntry>, crate::error::Fail> {
+    let bad = || crate::error::Fail::BadRequest {
+        field: "stateCode",
+        reason: "not a state code of the LGD master list".into(),
+    };
+    let state = abdm_types::StateCode::parse(raw).map_err(|_| bad())?;
+    state_name(state.get()).ok_or_else(bad)?;
+    Ok(districts(state.get())
+        .map(|(code, name)| abdm_types::phr::LgdEntry { code: code.to_string(), name: name.into() })
+        .collect())
+}

@@ -9,7 +9,11 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::wire::Encrypted;
 
-/// What a login is for (`abha-address-login` or `abha-login`).
+/// What an OTP is for: a new address (`abha-address-enroll`), a login to
+/// an address (`abha-address-login`) or by ABHA number (`abha-login`).
+pub const SCOPE_ADDRESS_ENROL: &str = "abha-address-enroll";
+/// Changes to the signed-in address's own profile (`login/profile/verify`).
+pub const SCOPE_PROFILE: &str = "abha-address-profile";
 pub const SCOPE_ADDRESS_LOGIN: &str = "abha-address-login";
 pub const SCOPE_ABHA_LOGIN: &str = "abha-login";
 pub const SCOPE_MOBILE: &str = "mobile-verify";
@@ -23,7 +27,8 @@ pub const HINT_EMAIL: &str = "email";
 pub const HINT_ADDRESS: &str = "abha-address";
 pub const HINT_ABHA_NUMBER: &str = "abha-number";
 
-/// `POST login/request/otp`: `loginId` is always encrypted, whatever it is.
+/// `POST login/request/otp` and `enrollment/request/otp`: `loginId` is
+/// always encrypted, whatever it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestOtp {
@@ -90,6 +95,114 @@ pub struct VerifyReply {
     #[serde(default)]
     pub users: Vec<User>,
     pub tokens: Tokens,
+    /// An ABHA number's verified profile (`enrollment/verify` by ABHA number;
+    /// the shape of `enrol/byAadhaar`'s `ABHAProfile`).
+    #[serde(rename = "ABHAProfile", default, skip_serializing_if = "Option::is_none")]
+    pub abha_profile: Option<AbhaProfile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbhaProfile {
+    #[serde(rename = "firstName")]
+    pub first_name: String,
+    #[serde(rename = "middleName", default)]
+    pub middle_name: Option<String>,
+    #[serde(rename = "lastName", default)]
+    pub last_name: Option<String>,
+    /// `DD-MM-YYYY`.
+    pub dob: String,
+    /// `M`, `F` or `O`.
+    pub gender: String,
+    #[serde(default)]
+    pub photo: Option<String>,
+    #[serde(default)]
+    pub mobile: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(rename = "phrAddress", default)]
+    pub phr_address: Vec<String>,
+    #[serde(rename = "addressLine1", default)]
+    pub address_line: Option<String>,
+    #[serde(rename = "stateCode", default)]
+    pub state_code: Option<String>,
+    #[serde(rename = "stateName", default)]
+    pub state_name: Option<String>,
+    #[serde(rename = "districtCode", default)]
+    pub district_code: Option<String>,
+    #[serde(rename = "districtName", default)]
+    pub district_name: Option<String>,
+    #[serde(rename = "pinCode", default)]
+    pub pin_code: Option<String>,
+    #[serde(rename = "ABHANumber")]
+    pub abha_number: String,
+}
+
+/// `POST enrollment/suggestion`: the ABHA app sends the email blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suggest {
+    pub txn_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub day_of_birth: String,
+    pub month_of_birth: String,
+    pub year_of_birth: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuggestReply {
+    pub txn_id: String,
+    pub abha_address_list: Vec<String>,
+}
+
+/// `POST enrollment/enrol`: the whole profile and the address at once;
+/// mobile, email and password encrypted, or empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Enrol {
+    pub txn_id: String,
+    pub phr_details: PhrDetails,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct PhrDetails {
+    pub first_name: String,
+    pub middle_name: String,
+    pub last_name: String,
+    pub day_of_birth: String,
+    pub month_of_birth: String,
+    pub year_of_birth: String,
+    pub gender: String,
+    pub email: String,
+    pub mobile: String,
+    pub address: String,
+    pub state_code: String,
+    pub district_code: String,
+    pub pin_code: String,
+    pub abha_address: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrolReply {
+    pub txn_id: String,
+    #[serde(default)]
+    pub message: String,
+    pub phr_details: EnrolledDetails,
+    pub tokens: Tokens,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrolledDetails {
+    /// Every address of this person, the new one among them.
+    pub abha_address: Vec<String>,
+    #[serde(default)]
+    pub mobile: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

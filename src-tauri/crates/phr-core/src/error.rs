@@ -416,7 +416,7 @@ fn abdm_code(err: &AbdmError) -> ErrorCode {
                 }
             }
         }
-        AbdmError::Malformed { .. } | AbdmError::Key(_) => ErrorCode::AbdmUnavailable,
+        AbdmError::Malformed { .. } | AbdmError::Missing(_) | AbdmError::Key(_) => ErrorCode::AbdmUnavailable,
         // A v3 step this run did not see begin: the person starts it again.
         AbdmError::TransactionLost => ErrorCode::FlowNotFound,
         AbdmError::NotInGeneration { .. } => ErrorCode::ModeNotAllowed,

@@ -207,3 +207,74 @@ async fn verify_user_wants_the_t_token_of_its_own_transaction() {
     assert_eq!(forged.send().await.unwrap().status(), 401);
     assert!(client.login_choose(&txn, &address("asha.verma@sbx")).await.is_ok(), "the client's own T-token");
 }
+
+fn kavya() -> abdm_client::RegistrationDetails {
+    abdm_client::RegistrationDetails {
+        first_name: "Kavya".into(),
+        middle_name: None,
+        last_name: Some("Iyer".into()),
+        gender: abdm_types::Gender::parse("F").unwrap(),
+        day_of_birth: Some(4),
+        month_of_birth: Some(8),
+        year_of_birth: YearOfBirth::new(1993, 2026).unwrap(),
+        state: abdm_types::StateCode::parse("33").unwrap(),
+        district: abdm_types::DistrictCode::parse("568").unwrap(),
+        pincode: abdm_types::Pincode::parse("600004").unwrap(),
+        address: "9 Temple Street".into(),
+        email: None,
+        mobile: None,
+    }
+}
+
+#[tokio::test]
+async fn a_sign_up_sends_the_profile_with_the_new_address_at_enrol() {
+    let t = spawn().await;
+    let client = v3_client(&t);
+    let session = client.generate_otp(&Contact::Mobile(mobile("9822001122"))).await.unwrap().session_id;
+    let verified = client.validate_otp(&session, &t.otp_for("9822001122")).await.unwrap();
+    assert!(verified.mapped_phr_address.is_empty());
+    client.registration_details(&session, &kavya()).await.unwrap();
+    let names = client.suggestions(&session).await.unwrap();
+    assert!(names.iter().any(|n| n.contains("kavya")), "{names:?}");
+    assert!(client.is_address_taken(&address("asha.verma@sbx")).await.unwrap());
+    assert!(!client.is_address_taken(&address("kavya.iyer93@sbx")).await.unwrap());
+    let name = abdm_types::AddressName::parse("kavya.iyer93").unwrap();
+    let password = Password::parse("Pun3#Rains").unwrap();
+    let created = client.create_address(&session, &name, Some(&password), false).await.unwrap();
+    let profile = client.profile(&bearer(&created.token)).await.unwrap();
+    assert_eq!((profile.id.as_str(), profile.mobile.as_deref()), ("kavya.iyer93@sbx", Some("9822001122")));
+    assert_eq!((profile.date_of_birth.date, profile.date_of_birth.month), (Some(4), Some(8)));
+    assert!(profile.has_password);
+    assert_eq!(client.lgd_districts(abdm_types::StateCode::parse("27").unwrap()).await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_sign_up_by_abha_number_gets_the_kyc_profile_and_may_log_into_a_linked_address() {
+    let t = spawn().await;
+    let client = v3_client(&t);
+    let number = AbhaNumber::parse("91-1111-2222-3333").unwrap();
+    let session = client.kyc_auth_init(&number, AuthMode::MobileOtp).await.unwrap().session_id;
+    let kyc = client.kyc_confirm(&session, &t.otp_for("9123456780")).await.unwrap();
+    assert_eq!(kyc.health_id_number, "91-1111-2222-3333");
+    assert_eq!(kyc.phr_address, ["91111122223333@sbx", "meera.nair@sbx"]);
+    let name = abdm_types::AddressName::parse("meera.nair").unwrap();
+    let token = client.kyc_create_address(&session, &name, None, true).await.unwrap().token;
+    assert_eq!(client.profile(&bearer(&token)).await.unwrap().id, "meera.nair@sbx", "through login/verify/user");
+}
+
+#[tokio::test]
+async fn a_password_is_set_through_the_profile_verify_and_the_same_one_is_refused() {
+    let t = spawn().await;
+    let client = v3_client(&t);
+    let asha = address("asha.verma@sbx");
+    let old = Password::parse("Hyd3rabad!Rain").unwrap();
+    let txn = client.address_auth_init(&asha, AuthMode::Password).await.unwrap().transaction_id;
+    let token = bearer(&client.address_auth_confirm(&asha, &txn, Credential::Password(&old)).await.unwrap().token);
+    assert_rejected(client.reset_password(&token, &old).await, 400, "ABDM-1110");
+    let new = Password::parse("N3w#Monsoon").unwrap();
+    client.reset_password(&token, &new).await.unwrap();
+    let txn = client.address_auth_init(&asha, AuthMode::Password).await.unwrap().transaction_id;
+    assert!(client.address_auth_confirm(&asha, &txn, Credential::Password(&new)).await.is_ok());
+    let added = client.add_address(&token, &abdm_types::AddressName::parse("asha.third").unwrap()).await;
+    assert!(matches!(added, Err(AbdmError::NotInGeneration { .. })), "v3 has no such call: {added:?}");
+}

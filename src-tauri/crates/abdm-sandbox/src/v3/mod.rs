@@ -30,14 +30,24 @@ use crate::{
 /// ABDM's own tolerance is not published; it refuses drift with ABDM-1016.
 const CLOCK_DRIFT_SECS: i64 = 5 * 60;
 
+mod enrol;
+
 pub(crate) fn router() -> Router<Ctx> {
     Router::new()
+        .route("/enrollment/request/otp", post(enrol::request_otp))
+        .route("/enrollment/verify", post(enrol::verify))
+        .route("/enrollment/suggestion", post(enrol::suggestion))
+        .route("/enrollment/isExists", get(enrol::is_exists))
+        .route("/enrollment/enrol", post(enrol::enrol))
+        .route("/enrollment/lgd/state", get(enrol::lgd_states))
+        .route("/enrollment/lgd/district", get(enrol::lgd_districts))
         .route("/login/public/certificate", get(certificate))
         .route("/login/request/otp", post(request_otp))
         .route("/login/verify", post(verify))
         .route("/login/verify/user", post(verify_user))
         .route("/login/search", post(search))
         .route("/login/profile", get(profile))
+        .route("/login/profile/verify", post(profile_verify))
         .route("/login/profile/request/token", get(refresh))
         .route("/login/profile/request/logout", get(logout))
 }
@@ -52,7 +62,7 @@ impl From<Fail> for V3Fail {
     }
 }
 
-type Reply<T> = Result<Json<T>, V3Fail>;
+pub(super) type Reply<T> = Result<Json<T>, V3Fail>;
 
 fn now_stamp() -> String {
     let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default();
@@ -96,6 +106,8 @@ impl IntoResponse for V3Fail {
                 (StatusCode::BAD_REQUEST, wrapped("ABDM-1118", fail.message()))
             }
             Fail::InvalidScope => (StatusCode::BAD_REQUEST, wrapped("ABDM-1107", fail.message())),
+            Fail::PasswordSame => (StatusCode::BAD_REQUEST, wrapped("ABDM-1110", fail.message())),
+            Fail::PasswordPolicy(reason) => (StatusCode::BAD_REQUEST, field_map("password", reason)),
             Fail::ClockDrift => (StatusCode::BAD_REQUEST, wrapped("ABDM-1016", fail.message())),
             Fail::Injected(status) => (*status, wrapped("ABDM-1019", fail.message())),
             other => {
@@ -131,7 +143,7 @@ fn stamped(headers: &HeaderMap) -> Result<(), Fail> {
 }
 
 /// A login call: stamped, with the gateway session token in `Authorization`.
-fn login_call(ctx: &Ctx, headers: &HeaderMap) -> Result<(), Fail> {
+pub(super) fn login_call(ctx: &Ctx, headers: &HeaderMap) -> Result<(), Fail> {
     stamped(headers)?;
     ctx.require_gateway(headers)?;
     Ok(())
@@ -186,7 +198,7 @@ fn login_of(scope: &[String], hint: &str, id: &str, otp_system: &str) -> Result<
 /// of the same login is the one it replaces: not within 60 s of its OTP, and
 /// after three replacements the login is locked for half an hour. Answers how
 /// many times the new one has been asked again.
-fn replace_earlier(world: &mut crate::world::World, key: &str, now: i64) -> Result<u32, Fail> {
+pub(super) fn replace_earlier(world: &mut crate::world::World, key: &str, now: i64) -> Result<u32, Fail> {
     let earlier = world
         .txns
         .values()
@@ -203,12 +215,14 @@ fn replace_earlier(world: &mut crate::world::World, key: &str, now: i64) -> Resu
 }
 
 /// Which login a transaction is, to find the same request made again.
-fn txn_key(kind: &TxnKind) -> Option<String> {
+pub(super) fn txn_key(kind: &TxnKind) -> Option<String> {
     match kind {
         TxnKind::LoginByChannel { channel } => Some(format!("contact:{}", channel.address())),
         TxnKind::LoginByAddress { address, password: false } => Some(format!("address:{address}")),
         TxnKind::LoginByAbhaNumber { abha_number } => Some(format!("number:{abha_number}")),
-        _ => None,
+        TxnKind::Registration { channel, .. } => Some(format!("enrol:{}", channel.address())),
+        TxnKind::KycRegistration { abha_number } => Some(format!("enrol-number:{abha_number}")),
+        TxnKind::LoginByAddress { password: true, .. } => None,
     }
 }
 
@@ -258,7 +272,7 @@ async fn request_otp(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -
     }))
 }
 
-fn user_tokens(ctx: &Ctx, address: &str) -> Tokens {
+pub(super) fn user_tokens(ctx: &Ctx, address: &str) -> Tokens {
     let tokens = ctx.user_tokens(address);
     Tokens {
         token: tokens.token,
@@ -268,7 +282,7 @@ fn user_tokens(ctx: &Ctx, address: &str) -> Tokens {
     }
 }
 
-fn scope_is(scope: &[String], expected: &[&str]) -> bool {
+pub(super) fn scope_is(scope: &[String], expected: &[&str]) -> bool {
     scope.len() == expected.len() && scope.iter().zip(expected).all(|(a, b)| a == b)
 }
 
@@ -298,6 +312,7 @@ async fn verify(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Rep
                 auth_result: "success".into(),
                 users: Vec::new(),
                 tokens,
+                abha_profile: None,
             }))
         }
         (["otp"], Some(otp), None) => {
@@ -335,6 +350,7 @@ async fn verify(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Rep
                         auth_result: "success".into(),
                         users: Vec::new(),
                         tokens: user_tokens(&ctx, &address),
+                        abha_profile: None,
                     }));
                 }
                 TxnKind::LoginByChannel { channel } => world.addresses_on(channel),
@@ -343,18 +359,7 @@ async fn verify(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Rep
             };
             let users = users.iter().filter_map(|a| world.accounts.get(a)).map(user).collect();
             drop(world);
-            Ok(Json(VerifyReply {
-                txn_id: Some(otp.txn_id.clone()),
-                message: "OTP verified successfully".into(),
-                auth_result: "success".into(),
-                users,
-                tokens: Tokens {
-                    token: ctx.transfer_token(&otp.txn_id),
-                    expires_in: Some(crate::world::TRANSFER_TOKEN_TTL_SECS),
-                    refresh_token: None,
-                    refresh_expires_in: None,
-                },
-            }))
+            Ok(Json(to_choose(&ctx, &otp.txn_id, users, None)))
         }
         _ => {
             Err(Fail::BadRequest { field: "authData", reason: "one of otp or password, as authMethods says".into() }
@@ -363,7 +368,25 @@ async fn verify(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Rep
     }
 }
 
-fn user(a: &Account) -> User {
+/// A verified OTP that found addresses: they come with a T-token to pick one
+/// at `login/verify/user`.
+pub(super) fn to_choose(ctx: &Ctx, txn: &str, users: Vec<User>, abha_profile: Option<AbhaProfile>) -> VerifyReply {
+    VerifyReply {
+        txn_id: Some(txn.to_owned()),
+        message: "OTP verified successfully".into(),
+        auth_result: "success".into(),
+        users,
+        tokens: Tokens {
+            token: ctx.transfer_token(txn),
+            expires_in: Some(crate::world::TRANSFER_TOKEN_TTL_SECS),
+            refresh_token: None,
+            refresh_expires_in: None,
+        },
+        abha_profile,
+    }
+}
+
+pub(super) fn user(a: &Account) -> User {
     User {
         abha_address: a.address.clone(),
         full_name: a.full_name(),
@@ -387,9 +410,12 @@ async fn verify_user(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -
     if !txn.verified {
         return Err(Fail::UnknownTransaction.into());
     }
+    // A sign-up whose contact or number already has addresses logs into one the same way.
     let mapped = match &txn.kind {
-        TxnKind::LoginByChannel { channel } => world.addresses_on(channel),
-        TxnKind::LoginByAbhaNumber { abha_number } => world.addresses_of_abha_number(abha_number),
+        TxnKind::LoginByChannel { channel } | TxnKind::Registration { channel, .. } => world.addresses_on(channel),
+        TxnKind::LoginByAbhaNumber { abha_number } | TxnKind::KycRegistration { abha_number } => {
+            world.addresses_of_abha_number(abha_number)
+        }
         _ => return Err(Fail::UnknownTransaction.into()),
     };
     let address = request.abha_address.trim().to_ascii_lowercase();
@@ -469,4 +495,30 @@ async fn logout(State(ctx): State<Ctx>, headers: HeaderMap) -> Reply<serde_json:
         world.revoked.insert(sid);
     }
     Ok(Json(json!({"message": "User logged out successfully"})))
+}
+
+/// `login/profile/verify` with `password-verify`: sets the signed-in
+/// address's password (v3's reset; the old one is not asked).
+async fn profile_verify(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> Reply<serde_json::Value> {
+    let claims = x_token(&ctx, &headers)?;
+    let request: Verify = body(&bytes)?;
+    if !scope_is(&request.scope, &[SCOPE_PROFILE, SCOPE_PASSWORD]) {
+        return Err(Fail::InvalidScope.into());
+    }
+    let Some(password) = &request.auth_data.password else {
+        return Err(Fail::BadRequest { field: "authData", reason: "a password is required".into() }.into());
+    };
+    if !password.abha_address.trim().eq_ignore_ascii_case(&claims.sub) {
+        return Err(Fail::Unauthorized.into());
+    }
+    let new = crate::handlers::password_to_policy(ctx.decrypt_v3("password", &password.password)?)?
+        .ok_or(Fail::PasswordPolicy("a password is required".into()))?;
+    let mut world = ctx.world();
+    let account = world.accounts.get_mut(&claims.sub).ok_or(Fail::UserNotFound)?;
+    if account.password.as_deref() == Some(new.as_str()) {
+        return Err(Fail::PasswordSame.into());
+    }
+    account.password = Some(new);
+    account.password_failures = 0;
+    Ok(Json(json!({"txnId": uuid::Uuid::new_v4().to_string(), "authResult": "success", "message": "Password updated"})))
 }
