@@ -321,3 +321,24 @@ async fn a_sign_in_the_app_did_not_live_to_move_reaches_the_keyring_at_the_next_
     assert_eq!(moved.expect("moved at start-up").expose(), entry.expose());
     app.phr.vault().delete(UserSignIn, "asha.verma@sbx").await.unwrap();
 }
+
+/// v3 has no call that adds an address to a signed-in person: the app says
+/// what to do instead (sign up again with the same mobile), which works.
+#[tokio::test]
+async fn on_v3_another_address_comes_from_signing_up_again_with_the_same_mobile() {
+    let app = start_on(abdm_client::PhrApi::V3).await;
+    let flow = app.phr.login_by_address("asha.verma@sbx", true).await.unwrap();
+    app.phr.login_with_password(&flow.id, "Hyd3rabad!Rain").await.unwrap();
+    let err = app.phr.add_address("asha.second").await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotOnThisApi);
+    assert!(err.user_message().contains("same mobile"), "{}", err.user_message());
+
+    let flow = app.phr.signup_by_contact("9876543210").await.unwrap();
+    let flow = app.phr.signup_verify_otp(&flow.id, &app.otp_for("9876543210")).await.unwrap();
+    assert_eq!(flow.linked, ["asha.verma@sbx", "ashav.pune@sbx"]);
+    let form = phr_core::ProfileForm { first_name: "Asha".into(), last_name: Some("Verma".into()), ..profile() };
+    let flow = app.phr.signup_profile(&flow.id, &form).await.unwrap();
+    assert_eq!(app.phr.signup_create(&flow.id, "asha.second", None).await.unwrap().address, "asha.second@sbx");
+    app.phr.logout().await.unwrap();
+    app.forget_tokens("asha.verma@sbx").await;
+}

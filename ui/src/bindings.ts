@@ -437,6 +437,8 @@ export type ErrorCode =
 "FLOW_NOT_FOUND" | 
 /**  The patient cannot be verified this way for this purpose. */
 "MODE_NOT_ALLOWED" | 
+/**  The generation of ABDM's API this app is set to has no such step. */
+"NOT_ON_THIS_API" | 
 /**  The name, gender, date of birth or mobile given do not match the account. */
 "DEMOGRAPHICS_MISMATCH" | 
 /**  The patient declined the request in their PHR app. */

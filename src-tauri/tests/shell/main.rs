@@ -115,7 +115,7 @@ fn outside_demo_mode_the_client_secret_comes_from_the_keyring_as_the_message_say
         build(Startup::isolated(dirs(root.path()), sandbox_env())).expect("starts with the secret in the keyring");
     let info = invoke(&app, "app_info").expect("app_info succeeds");
     assert_eq!(info["mode"], "abdm-sandbox");
-    assert_eq!(info["abdmHost"], "dev.abdm.gov.in");
+    assert_eq!(info["abdmHost"], "abhasbx.abdm.gov.in", "ABDM's v3 sandbox by default");
     let refused = invoke(&app, "reset_demo").unwrap_err();
     assert_eq!(refused["code"], "DEMO_ONLY", "only the demo can be reset: {refused}");
     clear();

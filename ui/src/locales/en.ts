@@ -349,6 +349,8 @@ export const enErrors: Record<ErrorCode, string> = {
   STORAGE_UNAVAILABLE: "The saved data on this computer cannot be opened.",
   FLOW_NOT_FOUND: "This step is no longer open. Please start again.",
   MODE_NOT_ALLOWED: "The patient cannot be verified this way for this purpose. Choose another way.",
+  NOT_ON_THIS_API:
+    "ABDM's current API cannot do this here. To get another ABHA address, sign up again with the same mobile number.",
   DEMOGRAPHICS_MISMATCH:
     "These details do not match the patient's ABHA profile. Check the spelling, gender and date of birth.",
   VERIFICATION_DENIED: "The patient declined the request in their ABHA app.",

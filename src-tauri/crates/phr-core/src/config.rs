@@ -383,7 +383,8 @@ impl AppConfig {
                 "v3" => Ok(PhrApi::V3),
                 _ => Err("must be v1 (the sign-up and sign-in guide's API) or v3 (the PHR app API ABDM runs today)"),
             })?
-            .unwrap_or_default();
+            // What ABDM runs today, outside the demo; the demo follows the guide.
+            .unwrap_or(if mode == Mode::Demo { PhrApi::V1 } else { PhrApi::V3 });
 
         let bridge_listen = sources
             .parse(BRIDGE_LISTEN, raw.bridge.listen, |v| {
@@ -655,20 +656,23 @@ mod tests {
         )
         .unwrap();
         let Target::AbdmSandbox(abdm) = config.target else { panic!("expected sandbox target") };
-        assert_eq!(abdm.phr_base_url.to_string(), SANDBOX_PHR_BASE_URL);
+        assert_eq!(abdm.phr_base_url.to_string(), SANDBOX_PHR_V3_BASE_URL, "v3 outside the demo");
         assert_eq!(abdm.gateway_base_url.to_string(), SANDBOX_GATEWAY_BASE_URL);
         assert_eq!(abdm.client_id, "SBX_001");
         assert_eq!(abdm.cm_suffix, CmSuffix::sandbox());
     }
 
     #[test]
-    fn the_api_generation_is_v1_unless_set_and_v3_has_its_own_sandbox_default() {
-        assert_eq!(load(None, &[]).unwrap().api, PhrApi::V1);
+    fn the_api_generation_is_v3_at_abdm_and_v1_in_the_demo_unless_set() {
+        assert_eq!(load(None, &[]).unwrap().api, PhrApi::V1, "the demo follows the guide");
         assert_eq!(load(Some("[abdm]\napi = \"v3\"\n"), &[]).unwrap().api, PhrApi::V3, "demo mode too");
         let ids = "mode = \"abdm-sandbox\"\n[abdm]\nclient_id = \"SBX_001\"\nrequester_id = \"IN3410000260\"\n";
-        let config = load(Some(ids), &[("ABHA_API", "v3")]).unwrap();
+        let config = load(Some(ids), &[]).unwrap();
         let Target::AbdmSandbox(abdm) = config.target else { panic!("expected sandbox target") };
         assert_eq!((abdm.api, abdm.phr_base_url.to_string().as_str()), (PhrApi::V3, SANDBOX_PHR_V3_BASE_URL));
+        let config = load(Some(ids), &[("ABHA_API", "v1")]).unwrap();
+        let Target::AbdmSandbox(abdm) = config.target else { panic!("expected sandbox target") };
+        assert_eq!((abdm.api, abdm.phr_base_url.to_string().as_str()), (PhrApi::V1, SANDBOX_PHR_BASE_URL));
         let err = load(Some("[abdm]\napi = \"v2\"\n"), &[]).unwrap_err();
         assert_eq!(err.key(), Some(API));
         assert!(err.to_string().contains("v1") && err.to_string().contains("v3"), "{err}");

@@ -56,6 +56,8 @@ pub enum ErrorCode {
     FlowNotFound,
     /// The patient cannot be verified this way for this purpose.
     ModeNotAllowed,
+    /// The generation of ABDM's API this app is set to has no such step.
+    NotOnThisApi,
     /// The name, gender, date of birth or mobile given do not match the account.
     DemographicsMismatch,
     /// The patient declined the request in their PHR app.
@@ -172,6 +174,9 @@ impl ErrorCode {
             ErrorCode::FlowNotFound => "This step is no longer open. Please start again.",
             ErrorCode::ModeNotAllowed => {
                 "The patient cannot be verified this way for this purpose. Choose another way."
+            }
+            ErrorCode::NotOnThisApi => {
+                "ABDM's current API cannot do this here. To get another ABHA address, sign up again with the same mobile number."
             }
             ErrorCode::DemographicsMismatch => "These details do not match the patient's ABHA profile.",
             ErrorCode::VerificationDenied => "The patient declined the request in their ABHA app.",
@@ -419,7 +424,7 @@ fn abdm_code(err: &AbdmError) -> ErrorCode {
         AbdmError::Malformed { .. } | AbdmError::Missing(_) | AbdmError::Key(_) => ErrorCode::AbdmUnavailable,
         // A v3 step this run did not see begin: the person starts it again.
         AbdmError::TransactionLost => ErrorCode::FlowNotFound,
-        AbdmError::NotInGeneration { .. } => ErrorCode::ModeNotAllowed,
+        AbdmError::NotInGeneration { .. } => ErrorCode::NotOnThisApi,
         AbdmError::Encrypt(_) | AbdmError::Build(_) => ErrorCode::Internal,
     }
 }
