@@ -3,7 +3,8 @@
 //! in it on their way to the keyring, profile cached, session opened, audit
 //! line) and through the bare
 //! client (the same 4 calls: auth-init, pre-Verify, auth-confirm, profile).
-//! The difference is the app-side overhead. Needs a keyring, so run it inside
+//! The difference is the app-side overhead; both on v1 and on v3, so the
+//! two generations' client-side costs can be set side by side. Needs a keyring, so run it inside
 //! a session with gnome-keyring unlocked:
 //!
 //! ```sh
@@ -13,7 +14,7 @@
 
 mod support;
 
-use abdm_client::Contact;
+use abdm_client::{Contact, PhrApi};
 use abdm_types::{AbhaAddress, Mobile, Otp, Sensitive};
 use criterion::{Criterion, criterion_group, criterion_main};
 use phr_core::Verified;
@@ -22,11 +23,9 @@ use phr_store::Vault;
 fn flow_step(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let dir = tempfile::tempdir().expect("a temp dir");
-    let (client, phr, sandbox) = runtime.block_on(async {
+    let sandbox = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
-        let sandbox = abdm_sandbox::spawn(listener).await.expect("spawn sandbox");
-        let phr = support::phr(&sandbox, &dir.path().join("cache.db")).await;
-        (support::client(&sandbox), phr, sandbox)
+        abdm_sandbox::spawn(listener).await.expect("spawn sandbox")
     });
     let otp_of = |txn: Option<&str>| {
         let sent = sandbox.outbox().into_iter().rev().find(|m| txn.is_none_or(|t| m.transaction_id == t));
@@ -36,53 +35,63 @@ fn flow_step(c: &mut Criterion) {
     let chosen = AbhaAddress::parse("asha.verma@sbx").expect("address");
 
     let mut group = c.benchmark_group("mobile OTP login, loopback sandbox");
-    // Both time the calls only: reading the OTP from the sandbox's outbox
-    // (which grows with every iteration) is the test's part, not the app's.
-    group.bench_function("bare client (4 calls)", |b| {
-        b.to_async(&runtime).iter_custom(|iterations| {
-            let (client, contact, chosen, otp_of) = (&client, &contact, &chosen, &otp_of);
-            async move {
-                let mut answered = std::time::Duration::ZERO;
-                for _ in 0..iterations {
-                    let start = std::time::Instant::now();
-                    let txn = client.login_contact_init(contact).await.expect("init").transaction_id;
-                    answered += start.elapsed();
-                    let otp = Otp::parse(&otp_of(Some(&txn))).expect("otp");
-                    let start = std::time::Instant::now();
-                    client.login_pre_verify(&txn, &otp).await.expect("pre-verify");
-                    let token = client.login_choose(&txn, chosen).await.expect("confirm").token;
-                    client.profile(&Sensitive::new(token)).await.expect("profile");
-                    answered += start.elapsed();
+    // The same login on each generation of the PHR API: v3 sends a scope and
+    // REQUEST-ID and TIMESTAMP with each call, encrypts with OAEP, and keeps
+    // the T-token between the verify and the choice.
+    for api in [PhrApi::V1, PhrApi::V3] {
+        let client = support::client_on(&sandbox, api);
+        let phr = runtime.block_on(support::phr_on(&sandbox, &dir.path().join(format!("{}.db", api.as_str())), api));
+        // Both time the calls only: reading the OTP from the sandbox's outbox
+        // (which grows with every iteration) is the test's part, not the app's.
+        group.bench_function(format!("{}: bare client (4 calls)", api.as_str()), |b| {
+            b.to_async(&runtime).iter_custom(|iterations| {
+                let (client, contact, chosen, otp_of) = (&client, &contact, &chosen, &otp_of);
+                async move {
+                    let mut answered = std::time::Duration::ZERO;
+                    for _ in 0..iterations {
+                        let start = std::time::Instant::now();
+                        let txn = client.login_contact_init(contact).await.expect("init").transaction_id;
+                        answered += start.elapsed();
+                        let otp = Otp::parse(&otp_of(Some(&txn))).expect("otp");
+                        let start = std::time::Instant::now();
+                        client.login_pre_verify(&txn, &otp).await.expect("pre-verify");
+                        let token = client.login_choose(&txn, chosen).await.expect("confirm").token;
+                        client.profile(&Sensitive::new(token)).await.expect("profile");
+                        answered += start.elapsed();
+                    }
+                    answered
                 }
-                answered
-            }
-        })
-    });
-    // Timed until the sign-in answers; the keyring's write, which follows in
-    // the background, is done outside the time, so that one sign-in's does
-    // not land in the next one's.
-    group.bench_function("through Phr (3 steps)", |b| {
-        b.to_async(&runtime).iter_custom(|iterations| {
-            let (phr, otp_of) = (&phr, &otp_of);
-            async move {
-                let mut answered = std::time::Duration::ZERO;
-                for _ in 0..iterations {
-                    let start = std::time::Instant::now();
-                    let flow = phr.login_by_contact("9876543210").await.expect("init");
-                    answered += start.elapsed();
-                    let otp = otp_of(None);
-                    let start = std::time::Instant::now();
-                    let Verified::Choose(flow) = phr.login_verify_otp(&flow.id, &otp).await.expect("otp") else {
-                        panic!("a chooser")
-                    };
-                    phr.login_choose(&flow.id, "asha.verma@sbx").await.expect("signed in");
-                    answered += start.elapsed();
-                    phr.vault().move_pending().await.expect("the keyring took it");
+            })
+        });
+        // Timed until the sign-in answers; the keyring's write, which follows in
+        // the background, is done outside the time, so that one sign-in's does
+        // not land in the next one's.
+        group.bench_function(format!("{}: through Phr (3 steps)", api.as_str()), |b| {
+            b.to_async(&runtime).iter_custom(|iterations| {
+                let (phr, otp_of) = (&phr, &otp_of);
+                async move {
+                    let mut answered = std::time::Duration::ZERO;
+                    for _ in 0..iterations {
+                        let start = std::time::Instant::now();
+                        let flow = phr.login_by_contact("9876543210").await.expect("init");
+                        answered += start.elapsed();
+                        let otp = otp_of(None);
+                        let start = std::time::Instant::now();
+                        let Verified::Choose(flow) = phr.login_verify_otp(&flow.id, &otp).await.expect("otp") else {
+                            panic!("a chooser")
+                        };
+                        phr.login_choose(&flow.id, "asha.verma@sbx").await.expect("signed in");
+                        answered += start.elapsed();
+                        phr.vault().move_pending().await.expect("the keyring took it");
+                    }
+                    answered
                 }
-                answered
-            }
-        })
-    });
+            })
+        });
+        runtime.block_on(phr.logout()).expect("logout");
+    }
+    let client = support::client_on(&sandbox, abdm_client::PhrApi::V1);
+    let phr = runtime.block_on(support::phr_on(&sandbox, &dir.path().join("cache.db"), abdm_client::PhrApi::V1));
     group.bench_function("one step: login init, bare client", |b| {
         b.to_async(&runtime).iter(|| async { client.login_contact_init(&contact).await.expect("init") })
     });

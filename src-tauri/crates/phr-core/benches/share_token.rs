@@ -23,14 +23,15 @@ fn share_token(c: &mut Criterion) {
     let (sandbox, qr, _phr) = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let sandbox = abdm_sandbox::spawn(listener).await.expect("spawn sandbox");
-        let client = support::client(&sandbox);
+        let client = support::client_on(&sandbox, abdm_client::PhrApi::V1);
         let bridge = Bridge::new(client.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         tokio::spawn(bridge.clone().serve(listener));
         client.register_bridge(&url).await.expect("bridge registered");
         let desk = FrontDeskBridge { bridge, wait: Duration::from_secs(5), counters: vec!["1".into()] };
-        let phr = support::phr(&sandbox, &dir.path().join("cache.db")).await.with_bridge(desk);
+        let phr =
+            support::phr_on(&sandbox, &dir.path().join("cache.db"), abdm_client::PhrApi::V1).await.with_bridge(desk);
         let qr = phr.counter_qrs().expect("counter QR").remove(0).url;
         (sandbox, qr, phr)
     });

@@ -54,11 +54,13 @@ fn staff_sign_in(c: &mut Criterion) {
             Sensitive::from(abdm_sandbox::DEMO_AUTH_PLATFORM_API_KEY),
         )
         .expect("platform");
-        let platform_desk = support::phr(&sandbox, &dir.path().join("platform.db")).await.with_desk(StaffDesk {
-            identity: StaffIdentity::AuthPlatform(platform),
-            idle_secs: 900,
-            opener: vec!["false".into()],
-        });
+        let platform_desk = support::phr_on(&sandbox, &dir.path().join("platform.db"), abdm_client::PhrApi::V1)
+            .await
+            .with_desk(StaffDesk {
+                identity: StaffIdentity::AuthPlatform(platform),
+                idle_secs: 900,
+                opener: vec!["false".into()],
+            });
         let settings = OidcSettings {
             issuer: sandbox.oidc_issuer(),
             client_id: abdm_sandbox::DEMO_OIDC_CLIENT.id.into(),
@@ -69,11 +71,9 @@ fn staff_sign_in(c: &mut Criterion) {
             max_age: None,
         };
         let opener = vec!["sh".into(), "-c".into(), format!("printf %s \"$0\" > {}", url_file.display())];
-        let oidc_desk = support::phr(&sandbox, &dir.path().join("oidc.db")).await.with_desk(StaffDesk {
-            identity: StaffIdentity::Oidc(settings),
-            idle_secs: 900,
-            opener,
-        });
+        let oidc_desk = support::phr_on(&sandbox, &dir.path().join("oidc.db"), abdm_client::PhrApi::V1)
+            .await
+            .with_desk(StaffDesk { identity: StaffIdentity::Oidc(settings), idle_secs: 900, opener });
         (sandbox, platform_desk, oidc_desk)
     });
 
