@@ -1,6 +1,7 @@
-//! Client for the ABDM PHR app API and the HIE-CM gateway.
+//! Client for the ABDM PHR app API (the guide's v1 or today's v3, see
+//! [`PhrApi`]) and the HIE-CM gateway.
 //!
-//! [`AbdmClient`] has one method per endpoint. It encrypts every credential with
+//! [`AbdmClient`] has one method per step. It encrypts every credential with
 //! ABDM's public key (fetched once, fetched again if ABDM stops accepting it),
 //! keeps one gateway session for all callers, and reports failures as
 //! [`AbdmError`], which keeps the status, ABDM's codes and the raw body.

@@ -1,4 +1,5 @@
-//! One method per endpoint of the PHR app API. Inputs are validated types, so a
+//! One method per step of the PHR app API, as the guide's v1 names them; on v3
+//! each answers through [`crate::phr_v3`]. Inputs are validated types, so a
 //! malformed mobile or OTP cannot reach the network; credentials are encrypted
 //! here and nowhere else.
 
@@ -69,11 +70,6 @@ impl Credential<'_> {
 impl AbdmClient {
     fn v3(&self) -> bool {
         self.config().api == PhrApi::V3
-    }
-
-    /// A step this client speaks in v1 only, so far.
-    fn v1_only(&self, what: &'static str) -> Result<(), AbdmError> {
-        if self.v3() { Err(AbdmError::NotInGeneration { api: "v3", what }) } else { Ok(()) }
     }
 
     fn requester(&self) -> Requester {
@@ -442,7 +438,12 @@ impl AbdmClient {
     pub async fn add_address(&self, token: &Sensitive<String>, name: &AddressName) -> Result<String, AbdmError> {
         // v3 has no call that adds an address to a signed-in person: its app
         // signs up again with the same mobile (the README says so).
-        self.v1_only("call that adds an address to a signed-in person (sign up with the same mobile)")?;
+        if self.v3() {
+            return Err(AbdmError::NotInGeneration {
+                api: "v3",
+                what: "call that adds an address to a signed-in person",
+            });
+        }
         let request = UpdatePhrAddressRequest { phr_address: format!("{name}@{}", self.config().cm_suffix) };
         self.post("v1/account/update/phr-address", Auth::XToken(token), &request).await
     }
