@@ -83,11 +83,51 @@ export function familyPss(binary) {
 }
 
 /**
+ * The processes running `binary`. One whose WebDriver session never started
+ * stays behind when tauri-driver is stopped, and the app is single-instance:
+ * it would turn every later launch away.
+ */
+function pidsOf(binary) {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/exe`) === binary;
+      } catch {
+        return false; // gone, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
+function killLeftovers() {
+  for (const pid of pidsOf(appBinary)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
  * Launches the app under tauri-driver, with `env` added to this process's
  * environment (the app reads its ABHA_* settings from there); returns
- * { browser, stop }.
+ * { browser, stop }. A session request that fails is tried once more after
+ * the app it left is gone, and says so: WebKit has (rarely) hung here at a
+ * new session with no web process, the same binary starting fine the next time.
  */
 export async function launchApp(env = {}) {
+  try {
+    return await launchOnce(env);
+  } catch (err) {
+    console.error(`# the WebDriver session did not start (${err.message}); trying once more`);
+    killLeftovers();
+    return await launchOnce(env);
+  }
+}
+
+async function launchOnce(env) {
   const [port, nativePort] = [await freePort(), await freePort()];
   const driver = spawn(
     "tauri-driver",
@@ -117,6 +157,7 @@ export async function launchApp(env = {}) {
     return { browser, stop };
   } catch (err) {
     driver.kill();
+    killLeftovers();
     throw err;
   }
 }
