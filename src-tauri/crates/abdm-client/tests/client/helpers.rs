@@ -70,3 +70,8 @@ pub fn assert_rejected(result: Result<impl std::fmt::Debug, AbdmError>, status: 
         other => panic!("expected a {status} {code} rejection, got {other:?}"),
     }
 }
+
+/// A token as ABDM handed it out, for a call that carries it.
+pub fn bearer(token: &str) -> Sensitive<String> {
+    Sensitive::from(token.to_owned())
+}

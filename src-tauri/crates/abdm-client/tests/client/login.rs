@@ -1,11 +1,7 @@
 use abdm_client::{Contact, Credential};
-use abdm_types::{AbhaNumber, AddressName, Password, Sensitive, YearOfBirth, phr::AuthMode};
+use abdm_types::{AbhaNumber, AddressName, Password, YearOfBirth, phr::AuthMode};
 
 use crate::helpers::*;
-
-fn bearer(token: &str) -> Sensitive<String> {
-    Sensitive::from(token.to_owned())
-}
 
 /// Asha's login with her address and password.
 async fn asha_with_password(t: &TestSandbox) -> abdm_types::phr::TokenResponse {

@@ -18,10 +18,6 @@ fn v3_client(t: &TestSandbox) -> AbdmClient {
         .unwrap()
 }
 
-fn bearer(token: &str) -> Sensitive<String> {
-    Sensitive::from(token.to_owned())
-}
-
 #[tokio::test]
 async fn a_mobile_login_verifies_then_picks_an_address_with_the_t_token() {
     let t = spawn().await;
