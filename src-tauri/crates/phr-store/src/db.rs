@@ -46,6 +46,12 @@ impl Store {
     /// the caller may ask again, or wipe the cache and sign in again; it never
     /// reopens the file unencrypted.
     pub async fn open(path: &Path, key: &DbKey) -> Result<Self, StoreError> {
+        // SQLCipher encrypts with OpenSSL, which by default frees its state at
+        // exit while sqlx's connection threads may still be encrypting a page
+        // or closing: the process then crashes on its way out. This first
+        // initialisation (openssl-sys asks for OPENSSL_INIT_NO_ATEXIT) leaves
+        // the freeing to the OS. Idempotent.
+        openssl_sys::init();
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(StoreError::Folder)?;
         }

@@ -6,4 +6,5 @@
 
 mod cache;
 mod crash;
+mod exit;
 mod vault;
