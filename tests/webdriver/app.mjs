@@ -145,6 +145,9 @@ async function launchOnce(env) {
       port,
       logLevel: "warn",
       connectionRetryCount: 0,
+      // Each WebDriver request answers in seconds; a new session that hangs
+      // (see launchApp) is given up after this, not after webdriverio's 120 s.
+      connectionRetryTimeout: 45_000,
       capabilities: {
         "wdio:enforceWebDriverClassic": true,
         "tauri:options": { application: appBinary },
