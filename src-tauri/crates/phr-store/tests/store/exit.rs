@@ -35,12 +35,12 @@ fn ending_the_process_mid_write_is_a_clean_exit() {
     let key = DbKey::random();
     // Without the fix about a third of runs crashed (SIGSEGV, SIGBUS, SIGABRT).
     for run in 0..RUNS {
-        let status = Command::new(std::env::current_exe().unwrap())
+        let child = Command::new(std::env::current_exe().unwrap())
             .args(["exit::child_exits_mid_write", "--exact", "--ignored", "--quiet"])
             .env("EXIT_DB_PATH", dir.path().join(format!("exit-{run}.db")))
             .env("EXIT_DB_KEY", key.expose_hex())
             .output()
             .unwrap();
-        assert!(status.status.success(), "run {run}: {:?}\n{}", status.status, String::from_utf8_lossy(&status.stderr));
+        assert!(child.status.success(), "run {run}: {:?}\n{}", child.status, String::from_utf8_lossy(&child.stderr));
     }
 }
