@@ -214,14 +214,23 @@ impl AbdmClient {
         number: &AbhaNumber,
         mode: AuthMode,
     ) -> Result<TransactionResponse, AbdmError> {
+        let txn = self.v3_start_by_number(LOGIN_OTP, number, mode).await?;
+        Ok(self.transaction(txn, mode))
+    }
+
+    /// An OTP for an ABHA number (a login, or a sign-up's KYC): to the mobile
+    /// ABDM holds, or to the Aadhaar-linked one.
+    async fn v3_start_by_number(
+        &self,
+        path: &'static str,
+        number: &AbhaNumber,
+        mode: AuthMode,
+    ) -> Result<String, AbdmError> {
         let (scope, system) = match mode {
             AuthMode::AadhaarOtp => (SCOPE_AADHAAR, "aadhaar"),
             AuthMode::MobileOtp | AuthMode::EmailOtp | AuthMode::Password => (SCOPE_MOBILE, "abdm"),
         };
-        let txn = self
-            .v3_start(LOGIN_OTP, &[SCOPE_ABHA_LOGIN, scope], HINT_ABHA_NUMBER, &number.hyphenated(), system)
-            .await?;
-        Ok(self.transaction(txn, mode))
+        self.v3_start(path, &[SCOPE_ABHA_LOGIN, scope], HINT_ABHA_NUMBER, &number.hyphenated(), system).await
     }
 
     /// The addresses the OTP unlocked; their T-token is kept (in memory) for the choice.
@@ -390,13 +399,7 @@ impl AbdmClient {
         number: &AbhaNumber,
         mode: AuthMode,
     ) -> Result<SessionResponse, AbdmError> {
-        let (scope, system) = match mode {
-            AuthMode::AadhaarOtp => (SCOPE_AADHAAR, "aadhaar"),
-            AuthMode::MobileOtp | AuthMode::EmailOtp | AuthMode::Password => (SCOPE_MOBILE, "abdm"),
-        };
-        let session_id = self
-            .v3_start(ENROL_OTP, &[SCOPE_ABHA_LOGIN, scope], HINT_ABHA_NUMBER, &number.hyphenated(), system)
-            .await?;
+        let session_id = self.v3_start_by_number(ENROL_OTP, number, mode).await?;
         Ok(SessionResponse { session_id })
     }
 
