@@ -75,6 +75,24 @@ describe("App", () => {
     await screen.findByText("Demo phone");
   });
 
+  it("asks the demo phone's questions only once the first screen is shown", async () => {
+    let answer: (who: null) => void = () => {};
+    const calls = mockCommands({ session: () => new Promise((resolve) => (answer = resolve)) });
+    render(App);
+
+    await screen.findByRole("note");
+    // The phone's module is loaded, so only the wait for the first screen holds it back.
+    await import("./screens/DemoPhone.svelte");
+    await new Promise((settle) => setTimeout(settle, 50));
+    expect(calls.filter((c) => c.cmd.startsWith("demo_") || c.cmd === "counter_qrs")).toEqual([]);
+    answer(null);
+    expect(await screen.findByRole("button", { name: "Log in" })).toBeTruthy();
+    await screen.findByText("Demo phone");
+    await waitFor(() => expect(calls.map((c) => c.cmd)).toEqual(expect.arrayContaining(["demo_phone", "demo_people"])));
+    const first = calls.findIndex((c) => c.cmd.startsWith("demo_"));
+    expect(calls.findIndex((c) => c.cmd === "flows_in_progress")).toBeLessThan(first);
+  });
+
   it("shows the human message for the error code, not the backend's text", async () => {
     const failure: IpcError = { code: "INTERNAL", message: "sqlx: row for 9876543210 vanished" };
     mockCommands({

@@ -48,8 +48,8 @@ describe("error messages", () => {
     }
   });
 
-  it("follow the chosen language", () => {
-    setLang("hi");
+  it("follow the chosen language", async () => {
+    await setLang("hi");
     expect(errorText(errorCode({ code: "OTP_EXPIRED", message: "" }))).toBe(hiErrors.OTP_EXPIRED);
   });
 });

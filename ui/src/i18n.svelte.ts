@@ -3,7 +3,6 @@
 // the language changes, and nothing a person typed is touched.
 import type { ErrorCode, PasswordRule } from "./bindings";
 import { en, enErrors, enRules, type Key } from "./locales/en";
-import { hi, hiErrors, hiRules } from "./locales/hi";
 
 export type Lang = "en" | "hi";
 export type { Key };
@@ -13,14 +12,23 @@ export const languages: { lang: Lang; name: string }[] = [
   { lang: "hi", name: "हिन्दी" },
 ];
 
-const tables: Record<Lang, { words: Record<Key, string>; errors: Record<ErrorCode, string>; rules: Record<PasswordRule, string> }> = {
-  en: { words: en, errors: enErrors, rules: enRules },
-  hi: { words: hi, errors: hiErrors, rules: hiRules },
-};
+type Table = { words: Record<Key, string>; errors: Record<ErrorCode, string>; rules: Record<PasswordRule, string> };
+
+// Hindi is loaded the first time it is chosen (or at start, when it was chosen last
+// time): most windows never need it, and the first screen's page is smaller without it.
+const tables: { en: Table; hi?: Table } = { en: { words: en, errors: enErrors, rules: enRules } };
+
+async function load(lang: Lang) {
+  if (lang === "hi" && !tables.hi) {
+    const { hi, hiErrors, hiRules } = await import("./locales/hi");
+    tables.hi = { words: hi, errors: hiErrors, rules: hiRules };
+  }
+}
 
 const stored = "abha.lang";
 
-function saved(): Lang {
+/** The language chosen last time, or English. */
+export function savedLang(): Lang {
   try {
     const value = globalThis.localStorage?.getItem(stored);
     return value === "hi" || value === "en" ? value : "en";
@@ -29,9 +37,15 @@ function saved(): Lang {
   }
 }
 
-export const locale = $state({ lang: saved() });
+// Always a language whose table is loaded.
+export const locale = $state<{ lang: Lang }>({ lang: "en" });
+let chosen = 0;
 
-export function setLang(lang: Lang) {
+/** Speak `lang` from now on; quick changes of mind end on the last one chosen. */
+export async function setLang(lang: Lang) {
+  const choice = ++chosen;
+  await load(lang);
+  if (choice !== chosen) return;
   locale.lang = lang;
   document.documentElement.lang = lang;
   try {
@@ -41,15 +55,17 @@ export function setLang(lang: Lang) {
   }
 }
 
+const current = (): Table => tables[locale.lang] ?? tables.en;
+
 /** The words for `key` in the current language, with `{name}` placeholders filled. */
 export function t(key: Key, values: Record<string, string | number> = {}): string {
-  return tables[locale.lang].words[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+  return current().words[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in values ? String(values[name]) : whole,
   );
 }
 
-export const errorText = (code: ErrorCode): string => tables[locale.lang].errors[code];
-export const ruleText = (rule: PasswordRule): string => tables[locale.lang].rules[rule];
+export const errorText = (code: ErrorCode): string => current().errors[code];
+export const ruleText = (rule: PasswordRule): string => current().rules[rule];
 export const passwordRules = Object.keys(enRules) as PasswordRule[];
 
 /** ABDM's one-letter gender, in words. */

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { locale, setLang, t } from "./i18n.svelte";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { locale, savedLang, setLang, t } from "./i18n.svelte";
 import { en, enErrors, enRules } from "./locales/en";
 import { hi, hiErrors, hiRules } from "./locales/hi";
 
@@ -29,16 +29,29 @@ describe("the Hindi tables", () => {
 });
 
 describe("t", () => {
-  it("fills placeholders and follows the chosen language", () => {
+  it("fills placeholders and follows the chosen language", async () => {
     expect(t("home.welcome", { name: "Asha" })).toBe("Welcome, Asha");
-    setLang("hi");
+    await setLang("hi");
     expect(t("home.welcome", { name: "Asha" })).toBe("स्वागत है, Asha");
     expect(document.documentElement.lang).toBe("hi");
   });
 
-  it("remembers the choice for the next start", () => {
-    setLang("hi");
+  it("remembers the choice for the next start", async () => {
+    await setLang("hi");
     expect(localStorage.getItem("abha.lang")).toBe("hi");
+    expect(savedLang()).toBe("hi");
     expect(locale.lang).toBe("hi");
+  });
+
+  it("ends on the last language chosen when Hindi is still loading", async () => {
+    // A fresh copy of the module, which has not loaded Hindi yet.
+    vi.resetModules();
+    const fresh = await import("./i18n.svelte");
+    const hindi = fresh.setLang("hi");
+    const english = fresh.setLang("en");
+    await Promise.all([hindi, english]);
+    expect(fresh.locale.lang).toBe("en");
+    expect(fresh.t("home.welcome", { name: "Asha" })).toBe("Welcome, Asha");
+    expect(localStorage.getItem("abha.lang")).toBe("en");
   });
 });

@@ -24,7 +24,7 @@ describe("AbhaCard", () => {
     expect(image.src).toBe("data:image/png;base64,ZW4=");
     expect(calls.find((c) => c.cmd === "abha_card_png")?.args).toEqual({ whose: { kind: "account", address: "asha.verma@sbx" }, language: "en" });
 
-    setLang("hi");
+    await setLang("hi");
     await screen.findByAltText(/ABHA कार्ड/);
     expect(((await screen.findByAltText(/ABHA कार्ड/)) as HTMLImageElement).src).toBe("data:image/png;base64,aGk=");
 
