@@ -160,6 +160,7 @@ pub fn run() -> ExitCode {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return cannot_start("there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)");
     }
+    draw_without_compositing();
     // Registered first, as the plugin requires: a second launch focuses this window.
     let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
         if let Some(window) = app.get_webview_window("main") {
@@ -173,6 +174,24 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => cannot_start(&startup::describe(&err)),
+    }
+}
+
+/// WebKitGTK composites every page by default, and where there is no GPU (the
+/// virtual machines and old desk PCs the app meets, and Xvfb) that costs the web
+/// process about 85 MiB for a page of forms that never animates. WebKit reads this
+/// only from the environment when it starts, and the setting it offers instead
+/// (`hardware-acceleration-policy`) changes nothing once the window exists
+/// (measured). A person who wants compositing sets the variable to `0`.
+fn draw_without_compositing() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // SAFETY: called first thing in `run`, before the app starts any thread,
+        // so nothing can read the environment while it changes.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        }
     }
 }
 
