@@ -6,8 +6,11 @@
 // lands on both. Every launch gets fresh XDG folders and its own D-Bus session with a
 // fresh, unlocked gnome-keyring, as a desktop that has just logged in has.
 //
+// The ratios are the last app's over each of the others. An app may name variables
+// its launches get, as VAR:VALUE after its selector.
+//
 // Usage (under Xvfb; scripts/measure-launch sets everything up):
-//   node measure-launch.mjs RUNS NAME=BINARY=SELECTOR...
+//   node measure-launch.mjs RUNS NAME=BINARY=SELECTOR[=VAR:VALUE...]...
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -17,11 +20,12 @@ import { familyPss, freePort, waitForPort } from "./app.mjs";
 const [runsArg, ...appArgs] = process.argv.slice(2);
 const runs = Number(runsArg);
 const apps = appArgs.map((arg) => {
-  const [name, binary, selector] = arg.split("=");
-  return { name, binary: path.resolve(binary), selector, launch: [], pss: [] };
+  const [name, binary, selector, ...vars] = arg.split("=");
+  const env = Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf(":")), v.slice(v.indexOf(":") + 1)]));
+  return { name, binary: path.resolve(binary), selector, env, launch: [], pss: [] };
 });
 if (!(runs > 0) || apps.length === 0 || apps.some((app) => !app.selector)) {
-  console.error("usage: node measure-launch.mjs RUNS NAME=BINARY=SELECTOR...");
+  console.error("usage: node measure-launch.mjs RUNS NAME=BINARY=SELECTOR[=VAR:VALUE...]...");
   process.exit(2);
 }
 
@@ -56,6 +60,7 @@ async function measureOnce(app) {
         XDG_DATA_HOME: `${home}/data`,
         XDG_CONFIG_HOME: `${home}/config`,
         XDG_CACHE_HOME: `${home}/cache`,
+        ...app.env,
       },
     },
   );
@@ -102,15 +107,16 @@ for (let run = 0; run < runs; run += 1) {
 }
 process.stderr.write("\n");
 
-const [base, ...others] = apps;
+const subject = apps.at(-1);
+const yardsticks = apps.slice(0, -1);
 for (const app of apps) app.size = readFileSync(app.binary).length;
 const row = (label, value, format) =>
-  `| ${label} | ${apps.map((app) => format(value(app))).join(" | ")} | ${others
-    .map((app) => `${(value(app) / value(base)).toFixed(2)}×`)
+  `| ${label} | ${apps.map((app) => format(value(app))).join(" | ")} | ${yardsticks
+    .map((app) => `${(value(subject) / value(app)).toFixed(2)}×`)
     .join(" | ")} |`;
 console.log(`${runs} launches each, medians; release builds`);
-console.log(`| | ${apps.map((app) => app.name).join(" | ")} | ${others.map((app) => `${app.name} ÷ ${base.name}`).join(" | ")} |`);
-console.log(`|---|${apps.map(() => "---|").join("")}${others.map(() => "---|").join("")}`);
+console.log(`| | ${apps.map((app) => app.name).join(" | ")} | ${yardsticks.map((app) => `${subject.name} ÷ ${app.name}`).join(" | ")} |`);
+console.log(`|---|${apps.map(() => "---|").join("")}${yardsticks.map(() => "---|").join("")}`);
 console.log(row("launch → interactive", (app) => median(app.launch), (ms) => `${Math.round(ms)} ms`));
 console.log(row("memory, PSS of all processes", (app) => median(app.pss), (kb) => `${Math.round(kb / 1024)} MiB`));
 console.log(`PSS per process, first launch: ${apps
