@@ -46,12 +46,8 @@ export async function waitForPort(port, child, timeoutMs) {
   throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
 }
 
-/**
- * The proportional set size (PSS, kB) of the one process running `binary` and of
- * every process it started (WebKit's web and network processes): the total and
- * each process's share by name.
- */
-export function familyPss(binary) {
+/** The pids of `binary`'s one process and every process it started. */
+export function family(binary) {
   const all = readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .flatMap((pid) => {
@@ -65,17 +61,26 @@ export function familyPss(binary) {
     });
   const roots = all.filter((p) => p.exe === binary).map((p) => p.pid);
   if (roots.length !== 1) throw new Error(`expected one ${binary} process, found ${roots.length}`);
-  const family = new Set(roots);
+  const members = new Set(roots);
   for (let grew = true; grew; ) {
     grew = false;
     for (const p of all) {
-      if (family.has(p.ppid) && !family.has(p.pid)) {
-        family.add(p.pid);
+      if (members.has(p.ppid) && !members.has(p.pid)) {
+        members.add(p.pid);
         grew = true;
       }
     }
   }
-  const each = [...family].map((pid) => ({
+  return [...members];
+}
+
+/**
+ * The proportional set size (PSS, kB) of the one process running `binary` and of
+ * every process it started (WebKit's web and network processes): the total and
+ * each process's share by name.
+ */
+export function familyPss(binary) {
+  const each = family(binary).map((pid) => ({
     name: readFileSync(`/proc/${pid}/comm`, "utf8").trim(),
     kb: Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))[1]),
   }));
@@ -207,7 +212,11 @@ export async function saveScreenshot(browser, name) {
 export function appForSpecs({ env = {} } = {}) {
   const app = {};
   before(async () => {
-    Object.assign(app, await launchApp(env));
+    // WebKitWebDriver's screenshot never answers when WebKit draws without
+    // compositing, as the app does by default (WebKitGTK 2.50, measured); the
+    // pictures need it back. The installed app, the soak and the launch
+    // measurement run the app as it ships.
+    Object.assign(app, await launchApp({ WEBKIT_DISABLE_COMPOSITING_MODE: "0", ...env }));
     // OTPs sent before this launch (by earlier spec files) are not this spec's.
     const sent = await app.browser.execute(() => window.__TAURI_INTERNALS__.invoke("demo_phone"));
     app.usedOtps = new Set(sent.map((message) => message.otp));

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { appBinary, launchApp } from "../app.mjs";
+import { appBinary, family, launchApp } from "../app.mjs";
 
 test("dpkg has the package installed with its dependencies declared", () => {
   const status = execFileSync("dpkg-query", ["-W", "-f=${Status}\n${Depends}\n${Recommends}", "abha-desktop"], {
@@ -46,4 +46,12 @@ test("the installed app opens on its first screen, in demo mode", async () => {
   }, { timeout: 10_000 });
   const version = execFileSync("dpkg-query", ["-W", "-f=${Version}", "abha-desktop"], { encoding: "utf8" });
   assert.equal(await info.getText(), `Version ${version} · Demo mode · ABDM at 127.0.0.1`);
+});
+
+test("WebKit draws without compositing unless told otherwise", () => {
+  // Set by the app for itself before WebKit starts; its web process inherits it.
+  const web = family(appBinary).filter((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("WebKitWebProces"));
+  assert.equal(web.length, 1, "one web process");
+  const environ = readFileSync(`/proc/${web[0]}/environ`, "utf8").split("\0");
+  assert.ok(environ.includes("WEBKIT_DISABLE_COMPOSITING_MODE=1"), "the web process was started without compositing");
 });
