@@ -24,17 +24,6 @@ fn aad(kind: &str, account: &str) -> Vec<u8> {
 impl Store {
     /// Keeps `secret` sealed until the keyring has it; replaces an older one.
     pub(crate) async fn pend(&self, kind: &str, account: &str, secret: &str) -> Result<(), StoreError> {
-        self.pend_on(&self.pool, kind, account, secret).await
-    }
-
-    /// [`Store::pend`] as part of a transaction of the caller's.
-    pub(crate) async fn pend_on<'e>(
-        &self,
-        on: impl sqlx::SqliteExecutor<'e>,
-        kind: &str,
-        account: &str,
-        secret: &str,
-    ) -> Result<(), StoreError> {
         let mut nonce = [0u8; NONCE_LEN];
         SystemRandom::new().fill(&mut nonce).map_err(|_| StoreError::Sealing)?;
         let mut sealed = secret.as_bytes().to_vec();
@@ -49,7 +38,7 @@ impl Store {
             account,
             row
         )
-        .execute(on)
+        .execute(&self.pool)
         .await?;
         Ok(())
     }

@@ -20,10 +20,6 @@ pub struct SignIn<'a> {
     pub linked: Option<&'a [String]>,
     /// The login or sign-up this finishes.
     pub flow_id: &'a str,
-    /// The sign-in's secret, sealed in the same transaction on its way to the
-    /// keyring, when the vault writes ahead ([`crate::Vault::move_soon`] then
-    /// moves it).
-    pub held: Option<(crate::SecretKind, &'a abdm_types::Sensitive<String>)>,
 }
 
 /// An address signed in on this machine; its tokens are in the vault.
@@ -55,11 +51,10 @@ impl Store {
 
     /// Everything a sign-in changes here, in one transaction: the person
     /// cached, the session opened and made the one in use, what ABDM listed on
-    /// the verified contact, the audit line, the flow it finishes gone, and
-    /// the secret written ahead.
+    /// the verified contact, the audit line, and the flow it finishes gone.
     /// One commit, not five: each is a write lock and encrypted pages to the WAL.
     pub async fn record_sign_in(&self, sign_in: &SignIn<'_>) -> Result<(), StoreError> {
-        let SignIn { person, address, at, expires_at, mobile_addresses, linked, flow_id, held } = *sign_in;
+        let SignIn { person, address, at, expires_at, mobile_addresses, linked, flow_id } = *sign_in;
         let mut tx = self.write().await?;
         save(&mut tx, person, at).await?;
         open(&mut tx, address, at, expires_at, mobile_addresses).await?;
@@ -75,9 +70,6 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query!("DELETE FROM flows WHERE id = ?", flow_id).execute(&mut *tx).await?;
-        if let Some((kind, secret)) = held {
-            self.pend_on(&mut *tx, kind.name(), address, secret.expose()).await?;
-        }
         tx.commit().await?;
         Ok(())
     }

@@ -42,7 +42,7 @@ impl SecretKind {
         KINDS.into_iter().find(|k| k.name() == name)
     }
 
-    pub(crate) fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             SecretKind::DatabaseKey => "database-key",
             SecretKind::UserSignIn => "user-sign-in",
@@ -189,19 +189,6 @@ impl Vault {
         if !self.write_ahead(kind, account, secret).await? {
             return self.persist(kind, account, secret).await;
         }
-        self.move_soon(kind, account);
-        Ok(())
-    }
-
-    /// Whether secrets go to the cache first ([`Vault::writing_ahead`]): then
-    /// one sealed in a transaction of the caller's ([`crate::SignIn::held`])
-    /// is moved by [`Vault::move_soon`].
-    pub fn writes_ahead(&self) -> bool {
-        matches!(&self.place, Place::Keyring { ahead: Some(_), .. })
-    }
-
-    /// Moves a secret written ahead into the keyring, in the background.
-    pub fn move_soon(&self, kind: SecretKind, account: &str) {
         let (vault, account) = (self.clone(), account.to_owned());
         tokio::spawn(async move {
             // After the sign-in's own writes: a move at the same moment makes
@@ -211,6 +198,7 @@ impl Vault {
                 tracing::warn!(error = %err, "a secret stays in the cache until the keyring takes it");
             }
         });
+        Ok(())
     }
 
     /// The first half of [`Vault::persist_soon`]: the secret sealed in the

@@ -16,7 +16,7 @@ mod waiting;
 use abdm_client::{AbdmClient, Contact};
 use abdm_types::{AbhaAddress, Email, Mobile, Otp, Password, Sensitive};
 use base64::Engine;
-use phr_store::{PersonRecord, SavedFlow, SecretKind, Store, Vault};
+use phr_store::{PersonRecord, SavedFlow, Store, Vault};
 use serde::{Serialize, de::DeserializeOwned};
 
 use tokio::sync::broadcast;
@@ -261,14 +261,7 @@ impl Phr {
     async fn signed_in(&self, flow_id: &str, tokens: Tokens, known: Known) -> Result<SignedIn, Error> {
         let profile = self.client.profile(&tokens.access).await?;
         let address = profile.id.as_str();
-        let held = tokens::entry(&tokens)?;
-        // Written ahead, the tokens are sealed in the sign-in's own transaction:
-        // a sign-in that is not recorded leaves none behind, and it is one
-        // commit fewer on the way to the answer.
-        let ahead = self.vault.writes_ahead();
-        if !ahead {
-            self.vault.persist(SecretKind::UserSignIn, address, &held).await?;
-        }
+        self.hold_tokens(address, &tokens).await?;
         let mut addresses = vec![profile.id.clone()];
         addresses.extend(known.same_person.into_iter().filter(|a| a != address));
         let number = profile.health_id.as_deref().and_then(|n| abdm_types::AbhaNumber::parse(n).ok());
@@ -301,12 +294,8 @@ impl Phr {
                 mobile_addresses: known.on_mobile.map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
                 linked: known.on_contact.as_deref(),
                 flow_id,
-                held: ahead.then_some((SecretKind::UserSignIn, &held)),
             })
             .await?;
-        if ahead {
-            self.vault.move_soon(SecretKind::UserSignIn, address);
-        }
         self.report(Change::FlowEnded(flow_id.to_owned()));
         self.report_session().await?;
         Ok(SignedIn { address: profile.id, full_name: profile.full_name, kyc_verified: record.kyc_verified })

@@ -20,8 +20,13 @@ struct Held {
 
 impl Phr {
     pub(super) async fn hold_tokens(&self, address: &str, tokens: &Tokens) -> Result<(), Error> {
+        let held = Held {
+            access: tokens.access.expose().clone(),
+            refresh: tokens.refresh.as_ref().map(|r| r.expose().clone()),
+        };
+        let entry = Sensitive::new(serde_json::to_string(&held).map_err(|e| Error::Internal(e.into()))?);
         // The cache holds it sealed at once; the keyring (a D-Bus round trip) in the background.
-        Ok(self.vault.persist_soon(SecretKind::UserSignIn, address, &entry(tokens)?).await?)
+        Ok(self.vault.persist_soon(SecretKind::UserSignIn, address, &entry).await?)
     }
 
     pub(super) async fn held_tokens(&self, address: &str) -> Result<Option<Tokens>, Error> {
@@ -41,11 +46,4 @@ impl Phr {
         }
         Ok(())
     }
-}
-
-/// The keyring entry of a sign-in: both tokens.
-pub(super) fn entry(tokens: &Tokens) -> Result<Sensitive<String>, Error> {
-    let held =
-        Held { access: tokens.access.expose().clone(), refresh: tokens.refresh.as_ref().map(|r| r.expose().clone()) };
-    Ok(Sensitive::new(serde_json::to_string(&held).map_err(|e| Error::Internal(e.into()))?))
 }
