@@ -186,8 +186,8 @@ pub fn run() -> ExitCode {
 fn draw_without_compositing() {
     #[cfg(target_os = "linux")]
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // SAFETY: called first thing in `run`, before the app starts any thread,
-        // so nothing can read the environment while it changes.
+        // SAFETY: `run` calls this before Tauri, the runtime or logging start a
+        // thread, so nothing can read the environment while it changes.
         #[allow(unsafe_code)]
         unsafe {
             std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
