@@ -21,10 +21,12 @@ const [runsArg, ...appArgs] = process.argv.slice(2);
 const runs = Number(runsArg);
 const apps = appArgs.map((arg) => {
   const [name, binary, selector, ...vars] = arg.split("=");
-  const env = Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf(":")), v.slice(v.indexOf(":") + 1)]));
+  // A variable with no ":" gets an empty name, which the check below refuses.
+  const env = Object.fromEntries(vars.map((v) => (v.includes(":") ? [v.slice(0, v.indexOf(":")), v.slice(v.indexOf(":") + 1)] : ["", v])));
   return { name, binary: path.resolve(binary), selector, env, launch: [], pss: [] };
 });
-if (!(runs > 0) || apps.length === 0 || apps.some((app) => !app.selector)) {
+const wellFormed = (app) => app.selector && Object.keys(app.env).every((name) => /^\w+$/.test(name));
+if (!(runs > 0) || apps.length === 0 || !apps.every(wellFormed)) {
   console.error("usage: node measure-launch.mjs RUNS NAME=BINARY=SELECTOR[=VAR:VALUE...]...");
   process.exit(2);
 }
