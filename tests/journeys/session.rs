@@ -342,3 +342,31 @@ async fn on_v3_another_address_comes_from_signing_up_again_with_the_same_mobile(
     app.phr.logout().await.unwrap();
     app.forget_tokens("asha.verma@sbx").await;
 }
+
+/// A sign-in answers before it reports who is signed in (the window that signed
+/// in reads that itself; the report is for the others). The report still goes
+/// out, and one that a logout overtakes never has the last word.
+#[tokio::test]
+async fn a_sign_in_is_reported_after_it_answers_and_a_logout_after_it_has_the_last_word() {
+    let mut app = start().await;
+    let (report, mut changes) = tokio::sync::broadcast::channel(64);
+    app.phr = app.phr.clone().reporting_to(report);
+    for _ in 0..5 {
+        asha_by_mobile(&app, "asha.verma@sbx").await;
+        app.phr.logout().await.unwrap();
+    }
+    // Only reports still under way hold the channel now: it closes after the last.
+    app.phr = app.phr.clone().reporting_to(tokio::sync::broadcast::channel(1).0);
+    let mut reported = Vec::new();
+    loop {
+        match changes.recv().await {
+            Ok(phr_core::Change::Session(session)) => reported.push(session.map(|s| s.address)),
+            Ok(_) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            Err(lagged) => panic!("{lagged}"),
+        }
+    }
+    let signed_in = reported.iter().filter(|s| s.as_deref() == Some("asha.verma@sbx")).count();
+    assert!(signed_in >= 1, "the sign-ins were reported: {reported:?}");
+    assert_eq!(reported.last(), Some(&None), "nobody is signed in at the end: {reported:?}");
+}

@@ -40,6 +40,8 @@ pub struct Phr {
     pub(crate) vault: Vault,
     pub(crate) clock: Clock,
     changes: broadcast::Sender<Change>,
+    /// Taken to read and report who is signed in (see [`Phr::report_session`]).
+    session_reports: std::sync::Arc<tokio::sync::Mutex<()>>,
     places: places::Places,
     bridge: Option<FrontDeskBridge>,
     verifications: verify::Verifications,
@@ -175,6 +177,7 @@ impl Phr {
             vault,
             clock,
             changes: broadcast::channel(1).0,
+            session_reports: Default::default(),
             places: Default::default(),
             bridge: None,
             verifications: Default::default(),
@@ -202,10 +205,26 @@ impl Phr {
         let _ = self.changes.send(change);
     }
 
-    async fn report_session(&self) -> Result<(), Error> {
+    /// Reports who is signed in, read as it is sent: reports that overlap take
+    /// turns, so the last one out is of the latest change, whichever change
+    /// started it.
+    async fn report_session(&self) -> Result<Option<Session>, Error> {
+        let _turn = self.session_reports.lock().await;
         let session = self.session().await?;
-        self.report(Change::Session(session));
-        Ok(())
+        self.report(Change::Session(session.clone()));
+        Ok(session)
+    }
+
+    /// The same once the caller has answered. A sign-in answers without it: the
+    /// window that signed in reads the session itself, and the report is for the
+    /// others.
+    fn report_session_soon(&self) {
+        let phr = self.clone();
+        tokio::spawn(async move {
+            if let Err(err) = phr.report_session().await {
+                tracing::warn!(code = ?err.code(), "who is signed in was not reported");
+            }
+        });
     }
 
     /// Where this app keeps secrets: the keyring, written ahead through the store.
@@ -297,7 +316,7 @@ impl Phr {
             })
             .await?;
         self.report(Change::FlowEnded(flow_id.to_owned()));
-        self.report_session().await?;
+        self.report_session_soon();
         Ok(SignedIn { address: profile.id, full_name: profile.full_name, kyc_verified: record.kyc_verified })
     }
 }

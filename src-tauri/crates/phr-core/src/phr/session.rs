@@ -5,7 +5,7 @@ use abdm_types::Sensitive;
 use phr_store::{Person, PersonRecord, SessionRecord};
 use serde::Serialize;
 
-use super::{Change, Phr, Tokens, new_password, token_expiry};
+use super::{Phr, Tokens, new_password, token_expiry};
 use crate::{Error, ErrorCode};
 
 /// The audit action that records the "Personal Data Processing Consent".
@@ -127,9 +127,7 @@ impl Phr {
 
     /// The session after a change, reported as well as answered.
     async fn changed_session(&self) -> Result<Session, Error> {
-        let session = self.session().await?.ok_or_else(not_signed_in)?;
-        self.report(Change::Session(Some(session.clone())));
-        Ok(session)
+        self.report_session().await?.ok_or_else(not_signed_in)
     }
 
     async fn describe(&self, address: &str, person: Person) -> Result<Session, Error> {
@@ -287,7 +285,7 @@ impl Phr {
             self.store.close_session(address).await?;
         }
         self.store.append_audit(now, &active.address, "logged-out", Some(&active.address)).await?;
-        self.report(Change::Session(None));
+        self.report_session().await?;
         Ok(())
     }
 
@@ -301,7 +299,7 @@ impl Phr {
             self.drop_tokens(&address).await?;
         }
         self.store.append_audit(self.clock.now(), "demo", "demo-reset", None).await?;
-        self.report(Change::Session(None));
+        self.report_session().await?;
         Ok(())
     }
 }
