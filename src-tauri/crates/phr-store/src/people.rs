@@ -321,18 +321,34 @@ pub(crate) async fn save(tx: &mut sqlx::SqliteConnection, record: &PersonRecord,
 }
 
 /// Rebuilds the person's search row from what is stored: name, masked numbers
-/// and every address.
+/// and every address. A row that would read the same is left alone: rewriting
+/// it writes the word and its five prefixes into the index again, pages that a
+/// returning person's sign-in would otherwise encrypt and commit for nothing.
 pub(crate) async fn reindex(conn: &mut sqlx::SqliteConnection, person_id: i64) -> Result<(), StoreError> {
-    sqlx::query!("DELETE FROM people_search WHERE rowid = ?", person_id).execute(&mut *conn).await?;
-    sqlx::query!(
-        "INSERT INTO people_search (rowid, text)
-         SELECT id, full_name || ' ' || coalesce(abha_number_masked, '') || ' ' || coalesce(mobile_masked, '') || ' '
-                || coalesce((SELECT group_concat(address, ' ') FROM addresses WHERE person_id = people.id), '')
-         FROM people WHERE id = ?",
+    let text = sqlx::query_scalar!(
+        r#"SELECT full_name || ' ' || coalesce(abha_number_masked, '') || ' ' || coalesce(mobile_masked, '') || ' '
+                  || coalesce((SELECT group_concat(address, ' ') FROM addresses WHERE person_id = people.id), '')
+                  AS "text!: String"
+           FROM people WHERE id = ?"#,
         person_id
     )
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    let indexed =
+        sqlx::query_scalar!(r#"SELECT text AS "text!: String" FROM people_search WHERE rowid = ?"#, person_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if text == indexed {
+        return Ok(());
+    }
+    if indexed.is_some() {
+        sqlx::query!("DELETE FROM people_search WHERE rowid = ?", person_id).execute(&mut *conn).await?;
+    }
+    if let Some(text) = text {
+        sqlx::query!("INSERT INTO people_search (rowid, text) VALUES (?, ?)", person_id, text)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

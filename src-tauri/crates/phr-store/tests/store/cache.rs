@@ -118,6 +118,38 @@ async fn search_finds_people_by_name_prefix_address_and_masked_digits() {
     assert!(store.search_people("", 20).await.unwrap().is_empty());
 }
 
+/// A returning person whose searchable words are the same leaves the search
+/// index alone (rewriting it writes each word and five prefixes again, on every
+/// sign-in); changed words replace the old ones.
+#[tokio::test]
+async fn the_search_row_is_rewritten_only_when_its_words_change() {
+    use sqlx::Connection;
+    let (dir, store, key) = open().await;
+    store.save_person(&asha(), 1).await.unwrap();
+    let mut db =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", dir.path().join("cache.db").display())).await.unwrap();
+    sqlx::query(&format!("PRAGMA key = \"x'{}'\"", key.expose_hex())).execute(&mut db).await.unwrap();
+    // FTS5's structure record changes with every write to the index.
+    let structure = "SELECT block FROM people_search_data WHERE id = 10";
+    let before: Vec<u8> = sqlx::query_scalar(structure).fetch_one(&mut db).await.unwrap();
+
+    store.save_person(&asha(), 2).await.unwrap();
+    let after: Vec<u8> = sqlx::query_scalar(structure).fetch_one(&mut db).await.unwrap();
+    assert_eq!(before, after, "the same words: the index is not written");
+
+    let mut renamed = asha();
+    renamed.full_name = "Asha Sharma".into();
+    renamed.addresses.push("asha.sharma@sbx".into());
+    store.save_person(&renamed, 3).await.unwrap();
+    let after: Vec<u8> = sqlx::query_scalar(structure).fetch_one(&mut db).await.unwrap();
+    assert_ne!(before, after, "new words: the index is written");
+    let names = |people: Vec<phr_store::Person>| people.into_iter().map(|p| p.record.full_name).collect::<Vec<_>>();
+    assert_eq!(names(store.search_people("sharma", 20).await.unwrap()), ["Asha Sharma"]);
+    assert_eq!(names(store.search_people("asha.sharma@sbx", 20).await.unwrap()), ["Asha Sharma"]);
+    assert_eq!(store.search_people("asha", 20).await.unwrap().len(), 1, "one row, not two");
+    db.close().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_common_name_ranks_the_newest_matches_and_another_word_finds_an_older_one() {
     let (_dir, store, _) = open().await;
