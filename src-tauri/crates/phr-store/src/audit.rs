@@ -43,7 +43,7 @@ impl Store {
         subject: Option<&str>,
     ) -> Result<(), StoreError> {
         sqlx::query!("INSERT INTO audit (at, actor, action, subject) VALUES (?, ?, ?, ?)", at, actor, action, subject)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -66,7 +66,7 @@ impl Store {
             staff.id,
             staff.name
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -133,7 +133,7 @@ impl Store {
         let before = now - AUDIT_KEPT_SECS;
         let done =
             sqlx::query!("DELETE FROM audit WHERE at < ? AND at <= (SELECT max(at) FROM audit) - 31622400", before)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         Ok(done.rows_affected())
     }

@@ -28,7 +28,7 @@ impl Store {
             staff.way,
             staff.signed_in_at
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -44,7 +44,7 @@ impl Store {
     }
 
     pub async fn clear_desk_staff(&self) -> Result<(), StoreError> {
-        sqlx::query!("DELETE FROM desk_staff").execute(&self.pool).await?;
+        sqlx::query!("DELETE FROM desk_staff").execute(&self.writer).await?;
         Ok(())
     }
 }

@@ -23,7 +23,7 @@ impl Store {
             flow.expires_at,
             now
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -47,7 +47,7 @@ impl Store {
 
     /// Whether there was such a flow.
     pub async fn delete_flow(&self, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query!("DELETE FROM flows WHERE id = ?", id).execute(&self.pool).await?;
+        let done = sqlx::query!("DELETE FROM flows WHERE id = ?", id).execute(&self.writer).await?;
         Ok(done.rows_affected() > 0)
     }
 }

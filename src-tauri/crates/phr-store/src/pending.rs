@@ -38,7 +38,7 @@ impl Store {
             account,
             row
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -75,14 +75,14 @@ impl Store {
             account,
             sealed
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
 
     pub(crate) async fn drop_pending(&self, kind: &str, account: &str) -> Result<(), StoreError> {
         sqlx::query!("DELETE FROM keyring_pending WHERE kind = ? AND account = ?", kind, account)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

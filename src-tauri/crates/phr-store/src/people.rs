@@ -128,7 +128,7 @@ impl Store {
             at,
             address
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }

@@ -122,7 +122,7 @@ impl Store {
     /// New tokens for a session (after a refresh).
     pub async fn extend_session(&self, address: &str, expires_at: i64) -> Result<(), StoreError> {
         sqlx::query!("UPDATE sessions SET expires_at = ? WHERE address = ?", expires_at, address)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -130,7 +130,7 @@ impl Store {
     /// The person's mobile has one more address.
     pub async fn count_mobile_address(&self, address: &str) -> Result<(), StoreError> {
         sqlx::query!("UPDATE sessions SET mobile_addresses = mobile_addresses + 1 WHERE address = ?", address)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -162,7 +162,7 @@ impl Store {
     }
 
     pub async fn close_session(&self, address: &str) -> Result<(), StoreError> {
-        sqlx::query!("DELETE FROM sessions WHERE address = ?", address).execute(&self.pool).await?;
+        sqlx::query!("DELETE FROM sessions WHERE address = ?", address).execute(&self.writer).await?;
         Ok(())
     }
 
@@ -215,7 +215,7 @@ impl Store {
             account,
             secret
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -229,7 +229,7 @@ impl Store {
 
     pub(crate) async fn unseal_remove(&self, kind: &str, account: &str) -> Result<(), StoreError> {
         sqlx::query!("DELETE FROM sealed_secrets WHERE kind = ? AND account = ?", kind, account)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }

@@ -152,7 +152,7 @@ impl Store {
             state,
             id
         )
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await?;
         Ok(row.map(QueuedShare::from))
     }

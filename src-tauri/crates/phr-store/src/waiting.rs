@@ -29,7 +29,7 @@ impl Store {
             waiting.date_of_birth,
             waiting.queued_at
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -48,7 +48,7 @@ impl Store {
 
     /// Forgets a waiting verification (sent, or cancelled); `false` if there was none.
     pub async fn forget_waiting(&self, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query!("DELETE FROM waiting_verifications WHERE id = ?", id).execute(&self.pool).await?;
+        let done = sqlx::query!("DELETE FROM waiting_verifications WHERE id = ?", id).execute(&self.writer).await?;
         Ok(done.rows_affected() > 0)
     }
 
