@@ -39,7 +39,7 @@ pub struct Store {
     /// has its own page cache, and SQLite drops it whenever another connection
     /// has written: when every connection wrote, most statements of a write
     /// found their pages gone and read and decrypted them again (two to three
-    /// times the cost; 0.3 ms of a login through `Phr`). The writer's pages
+    /// times the cost; about 0.4 ms of a login through `Phr`). The writer's pages
     /// stay, and the readers still read while it writes.
     pub(crate) writer: SqlitePool,
     /// Keys the digests that find a returning patient by number (see [`Store::match_key`]).

@@ -215,7 +215,14 @@ impl Phr {
         Ok(session)
     }
 
-    /// The same once the caller has answered. A sign-in answers without it: the
+    /// After a logout: nobody, known without reading, in turn with the reports
+    /// above.
+    async fn report_nobody(&self) {
+        let _turn = self.session_reports.lock().await;
+        self.report(Change::Session(None));
+    }
+
+    /// [`Phr::report_session`] once the caller has answered. A sign-in answers without it: the
     /// window that signed in reads the session itself, and the report is for the
     /// others.
     fn report_session_soon(&self) {

@@ -285,7 +285,7 @@ impl Phr {
             self.store.close_session(address).await?;
         }
         self.store.append_audit(now, &active.address, "logged-out", Some(&active.address)).await?;
-        self.report_session().await?;
+        self.report_nobody().await;
         Ok(())
     }
 
@@ -299,7 +299,7 @@ impl Phr {
             self.drop_tokens(&address).await?;
         }
         self.store.append_audit(self.clock.now(), "demo", "demo-reset", None).await?;
-        self.report_session().await?;
+        self.report_nobody().await;
         Ok(())
     }
 }
