@@ -48,7 +48,7 @@ test("the installed app opens on its first screen, in demo mode", async () => {
   assert.equal(await info.getText(), `Version ${version} · Demo mode · ABDM at 127.0.0.1`);
 });
 
-test("WebKit draws without compositing unless told otherwise", () => {
+test("WebKit draws without compositing by default", () => {
   // Set by the app for itself before WebKit starts; its web process inherits it.
   const web = family(appBinary).filter((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("WebKitWebProces"));
   assert.equal(web.length, 1, "one web process");
