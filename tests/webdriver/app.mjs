@@ -46,9 +46,9 @@ export async function waitForPort(port, child, timeoutMs) {
   throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
 }
 
-/** The pids of `binary`'s one process and every process it started. */
-export function family(binary) {
-  const all = readdirSync("/proc")
+/** Every process this user may read: pid, parent and executable. */
+function processes() {
+  return readdirSync("/proc")
     .filter((entry) => /^\d+$/.test(entry))
     .flatMap((pid) => {
       try {
@@ -59,19 +59,29 @@ export function family(binary) {
         return []; // gone, or not ours to read
       }
     });
-  const roots = all.filter((p) => p.exe === binary).map((p) => p.pid);
-  if (roots.length !== 1) throw new Error(`expected one ${binary} process, found ${roots.length}`);
-  const members = new Set(roots);
+}
+
+/** `roots` and every process they started, parents before children. */
+function withDescendants(roots, all = processes()) {
+  const members = [...roots];
   for (let grew = true; grew; ) {
     grew = false;
     for (const p of all) {
-      if (members.has(p.ppid) && !members.has(p.pid)) {
-        members.add(p.pid);
+      if (members.includes(p.ppid) && !members.includes(p.pid)) {
+        members.push(p.pid);
         grew = true;
       }
     }
   }
-  return [...members];
+  return members;
+}
+
+/** The pids of `binary`'s one process and every process it started. */
+export function family(binary) {
+  const all = processes();
+  const roots = all.filter((p) => p.exe === binary).map((p) => p.pid);
+  if (roots.length !== 1) throw new Error(`expected one ${binary} process, found ${roots.length}`);
+  return withDescendants(roots, all);
 }
 
 /**
@@ -88,31 +98,27 @@ export function familyPss(binary) {
 }
 
 /**
- * The processes running `binary`. One whose WebDriver session never started
- * stays behind when tauri-driver is stopped, and the app is single-instance:
- * it would turn every later launch away.
+ * What a launch whose WebDriver session never started leaves behind, killed:
+ * tauri-driver, the WebKitWebDriver it started, and the app that one started,
+ * possibly after the request had already been given up. The app is
+ * single-instance, so it would turn every later launch away; and it holds the
+ * test runner's output open, so the runner would wait for it forever (seen
+ * once: the whole WebDriver step hung after a retry that passed). Parents go
+ * first, so that none is left to start another; then any app process still
+ * running, once nothing can start one.
  */
-function pidsOf(binary) {
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readlinkSync(`/proc/${pid}/exe`) === binary;
-      } catch {
-        return false; // gone, or not ours to read
-      }
-    })
-    .map(Number);
-}
-
-function killLeftovers() {
-  for (const pid of pidsOf(appBinary)) {
+export function killLaunch(driver) {
+  const kill = (pid) => {
     try {
       process.kill(pid, "SIGKILL");
     } catch {
       // already gone
     }
-  }
+  };
+  withDescendants([driver.pid]).forEach(kill);
+  processes()
+    .filter((p) => p.exe === appBinary)
+    .forEach((p) => kill(p.pid));
 }
 
 /**
@@ -127,7 +133,6 @@ export async function launchApp(env = {}) {
     return await launchOnce(env);
   } catch (err) {
     console.error(`# the WebDriver session did not start (${err.message}); trying once more`);
-    killLeftovers();
     return await launchOnce(env);
   }
 }
@@ -164,8 +169,7 @@ async function launchOnce(env) {
     };
     return { browser, stop };
   } catch (err) {
-    driver.kill();
-    killLeftovers();
+    killLaunch(driver);
     throw err;
   }
 }
