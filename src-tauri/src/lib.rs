@@ -3,6 +3,8 @@
 
 mod commands;
 mod ipc_error;
+#[cfg(target_os = "linux")]
+pub mod single_instance;
 mod startup;
 
 use std::process::ExitCode;
@@ -161,19 +163,44 @@ pub fn run() -> ExitCode {
         return cannot_start("there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)");
     }
     draw_without_compositing();
+    // Before anything opens the saved data: a second launch only brings the first forward.
+    #[cfg(target_os = "linux")]
+    let (first, no_bus) = match single_instance::claim(single_instance::IDENTIFIER) {
+        Ok(single_instance::Claim::First(first)) => (Some(first), None),
+        Ok(single_instance::Claim::Second) => return ExitCode::SUCCESS,
+        Ok(single_instance::Claim::NoBus(err)) => (None, Some(err)),
+        Err(err) => return cannot_start(&err.to_string()),
+    };
+    #[cfg(target_os = "linux")]
+    let builder = tauri::Builder::default();
     // Registered first, as the plugin requires: a second launch focuses this window.
-    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-        if let Some(window) = app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.set_focus();
-        }
-    }));
+    #[cfg(not(target_os = "linux"))]
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| come_forward(app)));
     match run_app(builder, Startup::from_process()) {
         Ok(app) => {
+            #[cfg(target_os = "linux")]
+            {
+                if let Some(err) = no_bus {
+                    tracing::warn!(error = %err, "no session bus: a second launch will open a second window");
+                }
+                let handle = app.handle().clone();
+                if let Some(Err(err)) = first.map(|first| first.answer(move || come_forward(&handle))) {
+                    tracing::warn!(error = %err, "a second launch will not reach this window");
+                }
+            }
             app.run(|_, _| {});
             ExitCode::SUCCESS
         }
         Err(err) => cannot_start(&startup::describe(&err)),
+    }
+}
+
+/// A second launch was made: the window it wanted is this one.
+fn come_forward<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.set_focus();
     }
 }
 

@@ -384,3 +384,35 @@ fn data_that_cannot_be_opened_reaches_the_window_as_its_code() {
     let refused = invoke(&app, "session").expect_err("nor does anything that needs it");
     assert_eq!(refused["code"], "STORAGE_UNAVAILABLE", "{refused}");
 }
+
+#[test]
+fn the_single_instance_name_is_the_apps_identifier() {
+    let config: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(config["identifier"], abha_desktop::single_instance::IDENTIFIER);
+}
+
+#[test]
+fn a_second_launch_reaches_the_first_and_only_the_first_holds_the_name() {
+    use abha_desktop::single_instance::{Claim, claim};
+    // A name of this test's own on the session bus the tests run in.
+    let app_id = format!("test.abhadesktop.p{}", std::process::id());
+    let Claim::First(first) = claim(&app_id).unwrap() else { panic!("the first launch did not get the name") };
+    let (came_forward, asked) = std::sync::mpsc::channel();
+    first.answer(move || came_forward.send(()).unwrap()).unwrap();
+
+    for _ in 0..2 {
+        assert!(matches!(claim(&app_id).unwrap(), Claim::Second), "a later launch must not run");
+        // `claim` returns only after the first answered, so the call has landed.
+        asked.try_recv().expect("the first instance was asked to come forward");
+    }
+    assert!(asked.try_recv().is_err(), "one call per launch");
+}
+
+#[test]
+fn a_name_dbus_cannot_carry_is_refused_not_a_panic() {
+    let err = abha_desktop::single_instance::claim("in.abha desktop").unwrap_err();
+    assert!(matches!(err, abha_desktop::single_instance::ClaimError::AppId(_)), "{err}");
+}

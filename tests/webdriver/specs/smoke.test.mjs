@@ -1,9 +1,9 @@
 // The real app, in demo mode, in a real WebKit window: it starts, has the right
 // title, and a command round-trips through IPC to Rust and back into the page.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { after, before, test } from "node:test";
-import { launchApp, saveScreenshot } from "../app.mjs";
+import { appBinary, launchApp, saveScreenshot } from "../app.mjs";
 
 let app;
 
@@ -33,4 +33,25 @@ test("app_info round-trips from Rust and shows version and demo mode", async () 
   assert.match(text, /^Version \d+\.\d+\.\d+ · Demo mode · ABDM at 127\.0\.0\.1$/);
   assert.ok(await app.browser.$("#demo-banner").isDisplayed(), "demo banner is shown");
   await saveScreenshot(app.browser, "welcome");
+});
+
+test("a second launch brings the first window forward and exits, leaving one window", async () => {
+  const windows = () => execFileSync("xwininfo", ["-root", "-tree"], { encoding: "utf8" }).match(/"ABHA Desktop"/g) ?? [];
+  assert.equal(windows().length, 1);
+  const second = spawn(appBinary, [], { stdio: "ignore", env: process.env });
+  const exit = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      second.kill("SIGKILL");
+      reject(new Error("the second launch kept running: it opened a window of its own"));
+    }, 20_000);
+    second.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+  assert.deepEqual(exit, { code: 0, signal: null });
+  assert.equal(windows().length, 1);
+  // The first still answers.
+  assert.equal(await app.browser.getTitle(), "ABHA Desktop");
+  assert.equal(await app.browser.execute(() => window.__TAURI_INTERNALS__.invoke("app_info").then((info) => info.mode)), "demo");
 });
