@@ -350,9 +350,13 @@ impl AppConfig {
         let log_filter = match sources.pick(LOG, raw.log) {
             None => DEFAULT_LOG_FILTER.to_owned(),
             Some((value, origin)) => {
-                // Span and field filters compile regular expressions, and one of
-                // 81 characters took the fuzzer over 5 s to start: targets and levels only.
-                if value.contains(['[', ']', '{', '}', '"']) {
+                // Targets and levels only, spaces dropped. Span and field filters
+                // compile regular expressions (one of 81 characters took the fuzzer
+                // over 5 s to start). And tracing-subscriber 0.3.23 slices each
+                // directive at offsets into its trimmed copy, so a space before a
+                // non-ASCII character panicked (found by the fuzzer).
+                let value: String = value.split_whitespace().collect();
+                if !value.chars().all(|c| c.is_ascii_alphanumeric() || "_:=,.-".contains(c)) {
                     return Err(ConfigError::Invalid {
                         key: LOG,
                         origin,
@@ -639,6 +643,18 @@ mod tests {
         let err = AppConfig::parse(slow, Path::new(CONFIG_FILE_NAME), |_| None).unwrap_err();
         assert_eq!(err.key(), Some(LOG));
         assert!(load(Some("log = \"phr_core=debug,info\"\n"), &[]).is_ok());
+    }
+
+    #[test]
+    fn a_log_filter_is_read_without_its_spaces_and_other_characters_are_refused_not_a_panic() {
+        // Found by the config_file fuzz target: a space before `⍛` panicked inside tracing-subscriber.
+        let panicked = include_str!("../../../../fuzz/regressions/config_file/log-filter-space-before-non-ascii");
+        let err = AppConfig::parse(panicked, Path::new(CONFIG_FILE_NAME), |_| None).unwrap_err();
+        assert_eq!(err.key(), Some(LOG));
+        let err = load(None, &[("ABHA_LOG", "info, h\u{e9}=debug")]).unwrap_err();
+        assert_eq!(err.key(), Some(LOG));
+        let config = load(None, &[("ABHA_LOG", " phr_core = debug , info ")]).unwrap();
+        assert_eq!(config.log_filter, "phr_core=debug,info");
     }
 
     #[test]
