@@ -185,7 +185,9 @@ pub fn run() -> ExitCode {
                     tracing::warn!(error = %err, "no session bus: a second launch will open a second window");
                 }
                 let handle = app.handle().clone();
-                if let Some(Err(err)) = first.map(|first| first.answer(move || come_forward(&handle))) {
+                if let Some(first) = first
+                    && let Err(err) = first.answer(move || come_forward(&handle))
+                {
                     tracing::warn!(error = %err, "a second launch will not reach this window");
                 }
             }

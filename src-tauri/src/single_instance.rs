@@ -76,11 +76,11 @@ pub fn claim(app_id: &str) -> Result<Claim, ClaimError> {
             Ok(Claim::First(First { connection, path }))
         }
         Ok(RequestNameReply::Exists | RequestNameReply::InQueue) => {
-            let args: Vec<String> = std::env::args_os().map(|arg| arg.to_string_lossy().into_owned()).collect();
-            let cwd = std::env::current_dir().unwrap_or_default().to_string_lossy().into_owned();
+            // The plugin's signature (arguments, folder), sent empty: the first
+            // instance reads neither, and nothing of this launch goes on the bus.
             connection
                 .with_proxy(name, path, ANSWER_WITHIN)
-                .method_call::<(), _, _, _>(INTERFACE, METHOD, (args, cwd))
+                .method_call::<(), _, _, _>(INTERFACE, METHOD, (Vec::<String>::new(), String::new()))
                 .map_err(ClaimError::NoAnswer)?;
             Ok(Claim::Second)
         }

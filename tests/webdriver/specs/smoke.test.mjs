@@ -35,7 +35,9 @@ test("app_info round-trips from Rust and shows version and demo mode", async () 
   await saveScreenshot(app.browser, "welcome");
 });
 
-test("a second launch brings the first window forward and exits, leaving one window", async () => {
+// Which window has focus cannot be read here (Xvfb runs no window manager); that
+// the first is asked to come forward is the shell test's.
+test("a second launch exits at once and the first window stays the only one", async () => {
   const windows = () => execFileSync("xwininfo", ["-root", "-tree"], { encoding: "utf8" }).match(/"ABHA Desktop"/g) ?? [];
   assert.equal(windows().length, 1);
   const second = spawn(appBinary, [], { stdio: "ignore", env: process.env });
